@@ -1,0 +1,85 @@
+/**
+ * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
+ * records how far a database has come. Append new steps; never edit a released one.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE servers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('openvpn', 'pptpd')),
+    pool_size INTEGER,
+    pool_size_source TEXT,
+    last_poll_at INTEGER
+  );
+
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    server_id INTEGER NOT NULL REFERENCES servers(id),
+    identity TEXT NOT NULL,
+    user TEXT NOT NULL,
+    common_name TEXT NOT NULL,
+    real_address TEXT NOT NULL,
+    virtual_ipv4 TEXT,
+    virtual_ipv6 TEXT,
+    client_id INTEGER,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    last_seen INTEGER NOT NULL,
+    bytes_in INTEGER NOT NULL DEFAULT 0,
+    bytes_out INTEGER NOT NULL DEFAULT 0,
+    cipher TEXT,
+    app TEXT,
+    app_version TEXT,
+    platform TEXT,
+    platform_version TEXT,
+    client_version TEXT,
+    end_reason TEXT,
+    UNIQUE (server_id, identity)
+  );
+  CREATE INDEX sessions_live ON sessions (server_id) WHERE ended_at IS NULL;
+  CREATE INDEX sessions_time ON sessions (started_at, ended_at);
+  CREATE INDEX sessions_user ON sessions (user, started_at);
+
+  -- Per-interval deltas; server and user are copied in so traffic queries need no join.
+  CREATE TABLE traffic (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    ts INTEGER NOT NULL,
+    server_id INTEGER NOT NULL,
+    user TEXT NOT NULL,
+    bytes_in INTEGER NOT NULL,
+    bytes_out INTEGER NOT NULL,
+    PRIMARY KEY (session_id, ts)
+  ) WITHOUT ROWID;
+  CREATE INDEX traffic_time ON traffic (ts);
+
+  CREATE TABLE capacity (
+    server_id INTEGER NOT NULL REFERENCES servers(id),
+    pool TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    used INTEGER NOT NULL,
+    size INTEGER,
+    PRIMARY KEY (server_id, pool, ts)
+  ) WITHOUT ROWID;
+  CREATE INDEX capacity_time ON capacity (ts);
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    server_id INTEGER REFERENCES servers(id),
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    user TEXT,
+    real_address TEXT,
+    detail TEXT
+  );
+  CREATE INDEX events_time ON events (ts);
+
+  -- Where a tailing source stopped, so a restart resumes without loss or double counting.
+  CREATE TABLE source_offsets (
+    source TEXT PRIMARY KEY,
+    inode INTEGER,
+    offset INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];
