@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Db } from '../store/database';
+import type { SourceHealthRegistry } from '../sources/source-health';
+import { requireToken } from './auth';
+import { describeValidationErrors } from './schema-errors';
+import { healthRoutes } from './routes/health';
+import { serverRoutes } from './routes/servers';
+import { queryRoutes } from './routes/query';
+
+export interface AppOptions {
+  db: Db;
+  health: SourceHealthRegistry;
+  version: string;
+  /** When set, every route requires `Authorization: Bearer <apiToken>`. */
+  apiToken?: string;
+  logger?: FastifyBaseLogger;
+  /** Unix seconds; injectable so tests can pin "now". */
+  now?: () => number;
+}
+
+/** Builds the HTTP API without opening a port: `serve` listens on it, tests call `inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ajv: { customOptions: { discriminator: true, allErrors: true } },
+    schemaErrorFormatter: describeValidationErrors,
+    disableRequestLogging: true,
+  });
+  if (options.apiToken) {
+    app.addHook('onRequest', requireToken(options.apiToken, 'api.token'));
+  }
+  await app.register(healthRoutes, options);
+  await app.register(serverRoutes, options);
+  await app.register(queryRoutes, options);
+  return app;
+}

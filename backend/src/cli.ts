@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './config';
+import { loadConfig, vpnscopeVersion } from './load-config';
+import { createLogger } from './log';
+import { startService } from './service';
+import { collectStatus } from './commands/status-command';
+import { atOrAbove, formatCsv, formatJson } from './commands/status-format';
+
+/** Exit codes of `vpnscope status --alert`, for cron and scripts. */
+const EXIT_NOTHING_LISTED = 0;
+const EXIT_FAILURE = 1;
+const EXIT_ALERT = 2;
+
+function percent(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 100) {
+    throw new InvalidArgumentError('a whole percentage from 0 to 100');
+  }
+  return parsed;
+}
+
+const program = new Command()
+  .name('vpnscope')
+  .description('Monitoring for OpenVPN and PPTP servers')
+  .version(vpnscopeVersion())
+  .option('-c, --config <file>', 'vpnscope.yaml to use (default: $VPNSCOPE_CONFIG, ./vpnscope.yaml, /etc/vpnscope/vpnscope.yaml, else discover /etc/openvpn)');
+
+program
+  .command('serve')
+  .description('poll every source into the database and serve the API')
+  .action(async () => {
+    const { config, origin, notes } = loadConfig(program.opts().config);
+    const log = createLogger(config.logLevel);
+    log.info({ origin }, 'configuration loaded');
+    notes.forEach((note) => log.info(note));
+    const service = await startService(config, log, vpnscopeVersion());
+    const shutdown = async (signal: string) => {
+      log.info({ signal }, 'stopping');
+      await service.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+
+program
+  .command('status')
+  .description('pool usage of every OpenVPN server, read from the live status files (like vpn-server-api-status)')
+  .option('--json', 'JSON instead of CSV')
+  .option('--connections', 'with --json: add port_client_count and connection_list')
+  .addOption(
+    new Option('--alert [percent]', `list only servers at or above PERCENT in use; exit ${EXIT_ALERT} when any is listed`)
+      .argParser(percent)
+      .preset(90)
+  )
+  .action((options: { json?: boolean; connections?: boolean; alert?: number }) => {
+    const { config } = loadConfig(program.opts().config);
+    const rows = collectStatus(config);
+    rows.filter((row) => row.error).forEach((row) => process.stderr.write(`vpnscope: ${row.profile_id}: ${row.error}\n`));
+    const listed = options.alert === undefined ? rows : atOrAbove(rows, options.alert);
+    if (options.alert !== undefined && listed.length === 0) {
+      process.exitCode = rows.some((row) => row.error) ? EXIT_FAILURE : EXIT_NOTHING_LISTED;
+      return; // silent, so cron mails nothing
+    }
+    process.stdout.write(options.json ? formatJson(listed, Boolean(options.connections)) : formatCsv(listed));
+    process.exitCode = options.alert !== undefined ? EXIT_ALERT : rows.some((row) => row.error) ? EXIT_FAILURE : 0;
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`vpnscope: ${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.exit(EXIT_FAILURE);
+});

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { VpnscopeConfig } from './config';
+import { readSecret } from './config';
+import { buildApp } from './api/app';
+import { openDatabase, type Db } from './store/database';
+import { SessionStore } from './store/session-store';
+import { applyRetention } from './store/retention';
+import { SessionTracker } from './tracker/session-tracker';
+import { SourceHealthRegistry } from './sources/source-health';
+import { PollLoop } from './sources/poll-loop';
+import { StatusFileSource } from './sources/openvpn/status-file-source';
+import { configuredPoolSize } from './sources/openvpn/configured-pool';
+import { installedOpenVpnVersion } from './sources/openvpn/discovery';
+
+export interface Service {
+  app: FastifyInstance;
+  db: Db;
+  tracker: SessionTracker;
+  health: SourceHealthRegistry;
+  /** The address the API listens on, e.g. http://127.0.0.1:9234 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const RETENTION_EVERY_MS = 3_600_000;
+
+/** `vpnscope serve`: opens the store, starts every configured source, and serves the API. */
+export async function startService(config: VpnscopeConfig, log: Logger, version: string): Promise<Service> {
+  const db = openDatabase(config.database);
+  const tracker = new SessionTracker(new SessionStore(db));
+  const health = new SourceHealthRegistry();
+  const openvpnVersion = installedOpenVpnVersion();
+  const loops: PollLoop[] = [];
+  const onUnexpectedError = (error: unknown) => log.error({ err: error }, 'a poll failed unexpectedly');
+
+  for (const server of config.servers) {
+    const pool = configuredPoolSize(server, openvpnVersion);
+    tracker.registerServer(server.name, server.kind, pool);
+    log.info({ server: server.name, poolSize: pool.size, poolSizeSource: pool.source }, 'watching server');
+    if (server.kind === 'openvpn' && server.statusFile) {
+      const source = new StatusFileSource({
+        server: server.name,
+        path: server.statusFile,
+        tracker,
+        health,
+        log,
+        staleAfterSeconds: Math.max(180, 3 * config.pollInterval),
+      });
+      loops.push(new PollLoop(config.pollInterval * 1000, () => source.poll(), onUnexpectedError));
+    }
+  }
+
+  const retention = new PollLoop(
+    RETENTION_EVERY_MS,
+    async () => {
+      const removed = applyRetention(db, config.retention, Math.floor(Date.now() / 1000));
+      log.debug({ removed }, 'retention applied');
+    },
+    onUnexpectedError
+  );
+
+  const app = await buildApp({
+    db,
+    health,
+    version,
+    logger: log,
+    apiToken: readSecret(config.api.token, config.api.tokenFile, config.api.tokenEnv),
+  });
+  const url = await app.listen({ host: config.listen.host, port: config.listen.port });
+  log.info({ url, database: config.database, servers: config.servers.length }, 'vpnscope is serving');
+  loops.forEach((loop) => loop.start());
+  retention.start();
+
+  return {
+    app,
+    db,
+    tracker,
+    health,
+    url,
+    async stop() {
+      await Promise.all([...loops, retention].map((loop) => loop.stop()));
+      await app.close();
+      db.close();
+    },
+  };
+}

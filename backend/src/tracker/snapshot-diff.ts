@@ -1,0 +1,83 @@
+import type { ObservedSession, ServerSnapshot } from '../model';
+
+/** What the tracker remembers of a session that is open right now. */
+export interface LiveSession {
+  id: number;
+  key: string;
+  user: string;
+  clientId?: number;
+  bytesIn: number;
+  bytesOut: number;
+  lastSeen: number;
+}
+
+export interface OpenedSession {
+  observed: ObservedSession;
+  /**
+   * True when the session began after the previous poll, so its whole byte count is traffic of
+   * this interval. Sessions already running when vpnscope first looks are only a baseline:
+   * their earlier bytes belong to intervals we never saw and would show as a false spike.
+   */
+  countFromZero: boolean;
+}
+
+export interface ContinuedSession {
+  live: LiveSession;
+  observed: ObservedSession;
+  deltaIn: number;
+  deltaOut: number;
+  /** A counter went backwards: it restarted from zero, so its new value is the delta. */
+  reset: boolean;
+}
+
+export interface SnapshotDiff {
+  opened: OpenedSession[];
+  continued: ContinuedSession[];
+  /** Sessions that were live and are no longer listed: they ended. */
+  closed: LiveSession[];
+}
+
+/** Compares what a poll saw with what was live: lifecycle and per-interval deltas. Pure. */
+export function diffSnapshot(
+  live: ReadonlyMap<string, LiveSession>,
+  snapshot: ServerSnapshot,
+  previousPollAt: number | null
+): SnapshotDiff {
+  const opened: OpenedSession[] = [];
+  const continued: ContinuedSession[] = [];
+  const seen = new Set<string>();
+
+  for (const observed of snapshot.sessions) {
+    if (seen.has(observed.key)) {
+      continue; // a report listing one identity twice is malformed; the first row wins
+    }
+    seen.add(observed.key);
+    const known = live.get(observed.key);
+    if (!known) {
+      opened.push({ observed, countFromZero: previousPollAt !== null && observed.connectedSince >= previousPollAt });
+      continue;
+    }
+    const deltaIn = counterDelta(known.bytesIn, observed.bytesIn);
+    const deltaOut = counterDelta(known.bytesOut, observed.bytesOut);
+    continued.push({
+      live: known,
+      observed,
+      deltaIn,
+      deltaOut,
+      reset: observed.bytesIn < known.bytesIn || observed.bytesOut < known.bytesOut,
+    });
+  }
+
+  const closed: LiveSession[] = [];
+  for (const session of live.values()) {
+    if (!seen.has(session.key)) {
+      closed.push(session);
+    }
+  }
+  return { opened, continued, closed };
+}
+
+/** Delta between two readings of a cumulative counter that may have restarted from zero. */
+export function counterDelta(previous: number, current: number): number {
+  return current >= previous ? current - previous : current;
+}
