@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { openDatabase, type Db } from '../../backend/src/store/database';
+import { SessionStore } from '../../backend/src/store/session-store';
+import { SessionTracker } from '../../backend/src/tracker/session-tracker';
+import type { ObservedSession } from '../../backend/src/model';
+import { makeTempDir } from '../support/temp-dir';
+
+const session = (key: string, user: string, bytesIn: number, bytesOut: number, connectedSince = 1_000): ObservedSession => ({
+  key,
+  user,
+  commonName: user,
+  realAddress: '198.18.0.2:41000',
+  virtualIpv4: '198.19.0.2',
+  clientId: Number(key),
+  connectedSince,
+  bytesIn,
+  bytesOut,
+});
+
+describe('SessionTracker on a real SQLite file', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let dbPath: string;
+  let db: Db;
+  let tracker: SessionTracker;
+
+  beforeEach(() => {
+    temp = makeTempDir();
+    dbPath = path.join(temp.dir, 'vpnscope.db');
+    db = openDatabase(dbPath);
+    tracker = new SessionTracker(new SessionStore(db));
+    tracker.registerServer('udp1194', 'openvpn', { size: 253, source: 'test' });
+  });
+
+  afterEach(() => {
+    db.close();
+    temp.cleanup();
+  });
+
+  const trafficSum = () =>
+    db.prepare('SELECT COALESCE(SUM(bytes_in),0) AS bytesIn, COALESCE(SUM(bytes_out),0) AS bytesOut FROM traffic').get() as {
+      bytesIn: number;
+      bytesOut: number;
+    };
+
+  it('records sessions, deltas, capacity and connect/disconnect events across polls', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'alice', 100, 200)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('1', 'alice', 400, 260), session('2', 'bob', 50, 60, 2_005)] });
+    const summary = tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('2', 'bob', 80, 90, 2_005)] });
+
+    expect(summary).toMatchObject({ opened: 0, closed: 1, active: 1, poolSize: 253 });
+    const rows = db.prepare('SELECT user, started_at, ended_at, bytes_in, bytes_out, end_reason FROM sessions ORDER BY id').all();
+    expect(rows).toEqual([
+      { user: 'alice', started_at: 1_000, ended_at: 2_020, bytes_in: 400, bytes_out: 260, end_reason: 'vanished' },
+      { user: 'bob', started_at: 2_005, ended_at: null, bytes_in: 80, bytes_out: 90, end_reason: null },
+    ]);
+    // alice existed before the first poll: her first reading is a baseline; bob started in between: counted from zero
+    expect(trafficSum()).toEqual({ bytesIn: 300 + 50 + 30, bytesOut: 60 + 60 + 30 });
+    expect(db.prepare('SELECT ts, used, size FROM capacity ORDER BY ts').all()).toEqual([
+      { ts: 2_000, used: 1, size: 253 },
+      { ts: 2_010, used: 2, size: 253 },
+      { ts: 2_020, used: 1, size: 253 },
+    ]);
+    expect(db.prepare('SELECT kind, user FROM events ORDER BY id').all()).toEqual([
+      { kind: 'connect', user: 'alice' },
+      { kind: 'connect', user: 'bob' },
+      { kind: 'disconnect', user: 'alice' },
+    ]);
+  });
+
+  it('continues the same sessions after vpnscope restarts, without duplicates or double counting', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'alice', 100, 100)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('1', 'alice', 150, 120)] });
+    db.close();
+
+    db = openDatabase(dbPath);
+    const restarted = new SessionTracker(new SessionStore(db));
+    restarted.registerServer('udp1194', 'openvpn', { size: 253, source: 'test' });
+    restarted.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('1', 'alice', 170, 125)] });
+
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    expect(trafficSum()).toEqual({ bytesIn: 70, bytesOut: 25 });
+  });
+
+  it('keeps per-interval traffic exact across a counter reset', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'alice', 1_000, 1_000)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('1', 'alice', 1_500, 1_100)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('1', 'alice', 200, 50)] });
+    const deltas = db.prepare('SELECT ts, bytes_in AS i, bytes_out AS o FROM traffic ORDER BY ts').all();
+    expect(deltas).toEqual([
+      { ts: 2_010, i: 500, o: 100 },
+      { ts: 2_020, i: 200, o: 50 },
+    ]);
+  });
+
+  it('tells duplicate common names apart by client id', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'shared', 1, 1), session('2', 'shared', 2, 2)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('2', 'shared', 3, 3)] });
+    const rows = db.prepare('SELECT client_id, ended_at FROM sessions ORDER BY client_id').all();
+    expect(rows).toEqual([
+      { client_id: 1, ended_at: 2_010 },
+      { client_id: 2, ended_at: null },
+    ]);
+  });
+
+  it('updates the pool size when the server reports an exact one', () => {
+    const summary = tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [], poolSize: 200 });
+    expect(summary.poolSize).toBe(200);
+    expect(db.prepare('SELECT pool_size, pool_size_source FROM servers').get()).toEqual({
+      pool_size: 200,
+      pool_size_source: 'reported by the server',
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { counterDelta, diffSnapshot, type LiveSession } from '../../backend/src/tracker/snapshot-diff';
+import type { ObservedSession } from '../../backend/src/model';
+
+const observed = (key: string, bytesIn: number, bytesOut: number, connectedSince = 1000): ObservedSession => ({
+  key,
+  user: `user-${key}`,
+  commonName: `user-${key}`,
+  realAddress: '198.18.0.2:40000',
+  connectedSince,
+  bytesIn,
+  bytesOut,
+});
+
+const live = (key: string, bytesIn: number, bytesOut: number): LiveSession => ({
+  id: Number(key.replace(/\D/g, '')) || 1,
+  key,
+  user: `user-${key}`,
+  bytesIn,
+  bytesOut,
+  lastSeen: 1000,
+});
+
+const asMap = (sessions: LiveSession[]) => new Map(sessions.map((s) => [s.key, s]));
+
+describe('diffSnapshot', () => {
+  it('opens sessions it has not seen and continues known ones with their deltas', () => {
+    const diff = diffSnapshot(asMap([live('a1', 100, 50)]), { server: 's', ts: 2000, sessions: [observed('a1', 150, 80), observed('b2', 10, 5, 1990)] }, 1990);
+    expect(diff.opened.map((o) => o.observed.key)).toEqual(['b2']);
+    expect(diff.continued).toHaveLength(1);
+    expect(diff.continued[0]).toMatchObject({ deltaIn: 50, deltaOut: 30, reset: false });
+    expect(diff.closed).toEqual([]);
+  });
+
+  it('ends a session that vanished from the report', () => {
+    const diff = diffSnapshot(asMap([live('a1', 1, 1), live('b2', 1, 1)]), { server: 's', ts: 2000, sessions: [observed('a1', 1, 1)] }, 1990);
+    expect(diff.closed.map((s) => s.key)).toEqual(['b2']);
+  });
+
+  it('treats a counter that went backwards as a restart from zero', () => {
+    const diff = diffSnapshot(asMap([live('a1', 5000, 7000)]), { server: 's', ts: 2000, sessions: [observed('a1', 300, 7100)] }, 1990);
+    expect(diff.continued[0]).toMatchObject({ deltaIn: 300, deltaOut: 100, reset: true });
+  });
+
+  it('counts a new session from zero only when it began after the previous poll', () => {
+    const snapshot = { server: 's', ts: 2000, sessions: [observed('old', 9, 9, 1500), observed('new', 9, 9, 1995)] };
+    const diff = diffSnapshot(new Map(), snapshot, 1990);
+    expect(diff.opened.map((o) => [o.observed.key, o.countFromZero])).toEqual([
+      ['old', false],
+      ['new', true],
+    ]);
+    expect(diffSnapshot(new Map(), snapshot, null).opened.every((o) => !o.countFromZero)).toBe(true);
+  });
+
+  it('keeps the first row when a report lists one identity twice', () => {
+    const diff = diffSnapshot(new Map(), { server: 's', ts: 2000, sessions: [observed('a1', 1, 1), observed('a1', 2, 2)] }, null);
+    expect(diff.opened).toHaveLength(1);
+    expect(diff.opened[0].observed.bytesIn).toBe(1);
+  });
+
+  it('never produces a negative delta, and deltas sum to the growth of a counter without resets', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 2 ** 40 }), { minLength: 1, maxLength: 50 }), (readings) => {
+        let total = 0;
+        for (let i = 1; i < readings.length; i++) {
+          const delta = counterDelta(readings[i - 1], readings[i]);
+          expect(delta).toBeGreaterThanOrEqual(0);
+          total += delta;
+        }
+        const monotonic = readings.every((r, i) => i === 0 || r >= readings[i - 1]);
+        if (monotonic) {
+          expect(total).toBe(readings[readings.length - 1] - readings[0]);
+        }
+      })
+    );
+  });
+});
