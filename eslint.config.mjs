@@ -36,4 +36,8 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // The backend, tests and benchmarks are TypeScript outside src/: give them the same rules.
+    files: ['backend/**/*.ts', 'tests/**/*.{ts,tsx}', 'bench/**/*.ts'],
+  },
 ]);

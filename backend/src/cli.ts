@@ -23,7 +23,10 @@ const program = new Command()
   .name('vpnscope')
   .description('Monitoring for OpenVPN and PPTP servers')
   .version(vpnscopeVersion())
-  .option('-c, --config <file>', 'vpnscope.yaml to use (default: $VPNSCOPE_CONFIG, ./vpnscope.yaml, /etc/vpnscope/vpnscope.yaml, else discover /etc/openvpn)');
+  .option(
+    '-c, --config <file>',
+    'vpnscope.yaml to use (default: $VPNSCOPE_CONFIG, ./vpnscope.yaml, /etc/vpnscope/vpnscope.yaml, else discover /etc/openvpn)'
+  );
 
 program
   .command('serve')
@@ -49,14 +52,19 @@ program
   .option('--json', 'JSON instead of CSV')
   .option('--connections', 'with --json: add port_client_count and connection_list')
   .addOption(
-    new Option('--alert [percent]', `list only servers at or above PERCENT in use; exit ${EXIT_ALERT} when any is listed`)
+    new Option(
+      '--alert [percent]',
+      `list only servers at or above PERCENT in use; exit ${EXIT_ALERT} when any is listed`
+    )
       .argParser(percent)
       .preset(90)
   )
   .action((options: { json?: boolean; connections?: boolean; alert?: number }) => {
     const { config } = loadConfig(program.opts().config);
     const rows = collectStatus(config);
-    rows.filter((row) => row.error).forEach((row) => process.stderr.write(`vpnscope: ${row.profile_id}: ${row.error}\n`));
+    rows
+      .filter((row) => row.error)
+      .forEach((row) => process.stderr.write(`vpnscope: ${row.profile_id}: ${row.error}\n`));
     const listed = options.alert === undefined ? rows : atOrAbove(rows, options.alert);
     if (options.alert !== undefined && listed.length === 0) {
       process.exitCode = rows.some((row) => row.error) ? EXIT_FAILURE : EXIT_NOTHING_LISTED;
@@ -67,6 +75,8 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`vpnscope: ${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
+  process.stderr.write(
+    `vpnscope: ${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}\n`
+  );
   process.exit(EXIT_FAILURE);
 });

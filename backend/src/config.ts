@@ -90,7 +90,12 @@ export function loadConfigFile(file: string): VpnscopeConfig {
 }
 
 /** Reads a secret from the inline value, a file, or an environment variable, in that order. */
-export function readSecret(inline: string | undefined, file: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function readSecret(
+  inline: string | undefined,
+  file: string | undefined,
+  envName: string | undefined,
+  env: NodeJS.ProcessEnv = process.env
+): string | undefined {
   if (inline) {
     return inline;
   }

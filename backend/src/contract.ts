@@ -110,7 +110,10 @@ export interface DataFrameJSON {
   schema: {
     name?: string;
     refId?: string;
-    meta?: { preferredVisualisationType?: 'table' | 'graph' | 'logs'; notices?: Array<{ severity: 'info' | 'warning' | 'error'; text: string }> };
+    meta?: {
+      preferredVisualisationType?: 'table' | 'graph' | 'logs';
+      notices?: Array<{ severity: 'info' | 'warning' | 'error'; text: string }>;
+    };
     fields: FieldSchemaJSON[];
   };
   data: { values: unknown[][] };

@@ -21,7 +21,8 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   discoveryDirs = DEFAULT_CONFIG_DIRS
 ): LoadedConfig {
-  const file = explicitPath ?? env.VPNSCOPE_CONFIG ?? DEFAULT_CONFIG_FILES.find((candidate) => fs.existsSync(candidate));
+  const file =
+    explicitPath ?? env.VPNSCOPE_CONFIG ?? DEFAULT_CONFIG_FILES.find((candidate) => fs.existsSync(candidate));
   if (file) {
     return { config: loadConfigFile(file), origin: path.resolve(file), notes: [] };
   }

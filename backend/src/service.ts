@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { VpnscopeConfig } from './config';
-import { readSecret } from './config';
+import { readSecret, type VpnscopeConfig } from './config';
 import { buildApp } from './api/app';
 import { openDatabase, type Db } from './store/database';
 import { SessionStore } from './store/session-store';

@@ -5,7 +5,13 @@ import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import type { ObservedSession } from '../../backend/src/model';
 import { makeTempDir } from '../support/temp-dir';
 
-const session = (key: string, user: string, bytesIn: number, bytesOut: number, connectedSince = 1_000): ObservedSession => ({
+const session = (
+  key: string,
+  user: string,
+  bytesIn: number,
+  bytesOut: number,
+  connectedSince = 1_000
+): ObservedSession => ({
   key,
   user,
   commonName: user,
@@ -37,18 +43,30 @@ describe('SessionTracker on a real SQLite file', () => {
   });
 
   const trafficSum = () =>
-    db.prepare('SELECT COALESCE(SUM(bytes_in),0) AS bytesIn, COALESCE(SUM(bytes_out),0) AS bytesOut FROM traffic').get() as {
+    db
+      .prepare('SELECT COALESCE(SUM(bytes_in),0) AS bytesIn, COALESCE(SUM(bytes_out),0) AS bytesOut FROM traffic')
+      .get() as {
       bytesIn: number;
       bytesOut: number;
     };
 
   it('records sessions, deltas, capacity and connect/disconnect events across polls', () => {
     tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'alice', 100, 200)] });
-    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('1', 'alice', 400, 260), session('2', 'bob', 50, 60, 2_005)] });
-    const summary = tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('2', 'bob', 80, 90, 2_005)] });
+    tracker.applySnapshot({
+      server: 'udp1194',
+      ts: 2_010,
+      sessions: [session('1', 'alice', 400, 260), session('2', 'bob', 50, 60, 2_005)],
+    });
+    const summary = tracker.applySnapshot({
+      server: 'udp1194',
+      ts: 2_020,
+      sessions: [session('2', 'bob', 80, 90, 2_005)],
+    });
 
     expect(summary).toMatchObject({ opened: 0, closed: 1, active: 1, poolSize: 253 });
-    const rows = db.prepare('SELECT user, started_at, ended_at, bytes_in, bytes_out, end_reason FROM sessions ORDER BY id').all();
+    const rows = db
+      .prepare('SELECT user, started_at, ended_at, bytes_in, bytes_out, end_reason FROM sessions ORDER BY id')
+      .all();
     expect(rows).toEqual([
       { user: 'alice', started_at: 1_000, ended_at: 2_020, bytes_in: 400, bytes_out: 260, end_reason: 'vanished' },
       { user: 'bob', started_at: 2_005, ended_at: null, bytes_in: 80, bytes_out: 90, end_reason: null },
@@ -93,7 +111,11 @@ describe('SessionTracker on a real SQLite file', () => {
   });
 
   it('tells duplicate common names apart by client id', () => {
-    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'shared', 1, 1), session('2', 'shared', 2, 2)] });
+    tracker.applySnapshot({
+      server: 'udp1194',
+      ts: 2_000,
+      sessions: [session('1', 'shared', 1, 1), session('2', 'shared', 2, 2)],
+    });
     tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('2', 'shared', 3, 3)] });
     const rows = db.prepare('SELECT client_id, ended_at FROM sessions ORDER BY client_id').all();
     expect(rows).toEqual([

@@ -17,7 +17,11 @@ const problemsOf = (document: unknown): string[] => {
 
 describe('configuration', () => {
   it('fills in defaults: loopback on 9234, 10 s polls, a database beside the config', () => {
-    const config = configFromDocument({ servers: [{ name: 'udp1194', statusFile: 'status.log' }] }, 'vpnscope.yaml', '/etc/vpnscope');
+    const config = configFromDocument(
+      { servers: [{ name: 'udp1194', statusFile: 'status.log' }] },
+      'vpnscope.yaml',
+      '/etc/vpnscope'
+    );
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9234 });
     expect(config.pollInterval).toBe(10);
     expect(config.database).toBe('/etc/vpnscope/vpnscope.db');
@@ -26,7 +30,9 @@ describe('configuration', () => {
   });
 
   it('names an unknown key and where it is', () => {
-    expect(problemsOf({ servers: [{ name: 'a', statusfile: '/x' }] })).toContain('servers[0]: unknown key "statusfile"');
+    expect(problemsOf({ servers: [{ name: 'a', statusfile: '/x' }] })).toContain(
+      'servers[0]: unknown key "statusfile"'
+    );
   });
 
   it('names a key of the wrong type', () => {
@@ -34,9 +40,9 @@ describe('configuration', () => {
   });
 
   it('lists the allowed values of an enumerated key', () => {
-    expect(problemsOf({ servers: [{ name: 'a', statusFile: '/x', management: { socket: '/s', mode: 'sometimes' } }] })).toEqual([
-      'servers[0].management.mode: must be one of "stream", "poll"',
-    ]);
+    expect(
+      problemsOf({ servers: [{ name: 'a', statusFile: '/x', management: { socket: '/s', mode: 'sometimes' } }] })
+    ).toEqual(['servers[0].management.mode: must be one of "stream", "poll"']);
   });
 
   it('reports every problem at once, not just the first', () => {
@@ -93,8 +99,12 @@ describe('configuration', () => {
       const secretFile = path.join(temp.dir, 'token');
       fs.writeFileSync(secretFile, 's3cret\n');
       expect(readSecret(undefined, secretFile, undefined)).toBe('s3cret');
-      expect(readSecret(undefined, undefined, 'VPNSCOPE_TEST_TOKEN', { VPNSCOPE_TEST_TOKEN: 'from-env' })).toBe('from-env');
-      expect(() => readSecret(undefined, undefined, 'VPNSCOPE_MISSING', {})).toThrow('environment variable VPNSCOPE_MISSING is not set');
+      expect(readSecret(undefined, undefined, 'VPNSCOPE_TEST_TOKEN', { VPNSCOPE_TEST_TOKEN: 'from-env' })).toBe(
+        'from-env'
+      );
+      expect(() => readSecret(undefined, undefined, 'VPNSCOPE_MISSING', {})).toThrow(
+        'environment variable VPNSCOPE_MISSING is not set'
+      );
       expect(readSecret(undefined, undefined, undefined)).toBeUndefined();
     });
   });

@@ -25,7 +25,11 @@ const asMap = (sessions: LiveSession[]) => new Map(sessions.map((s) => [s.key, s
 
 describe('diffSnapshot', () => {
   it('opens sessions it has not seen and continues known ones with their deltas', () => {
-    const diff = diffSnapshot(asMap([live('a1', 100, 50)]), { server: 's', ts: 2000, sessions: [observed('a1', 150, 80), observed('b2', 10, 5, 1990)] }, 1990);
+    const diff = diffSnapshot(
+      asMap([live('a1', 100, 50)]),
+      { server: 's', ts: 2000, sessions: [observed('a1', 150, 80), observed('b2', 10, 5, 1990)] },
+      1990
+    );
     expect(diff.opened.map((o) => o.observed.key)).toEqual(['b2']);
     expect(diff.continued).toHaveLength(1);
     expect(diff.continued[0]).toMatchObject({ deltaIn: 50, deltaOut: 30, reset: false });
@@ -33,12 +37,20 @@ describe('diffSnapshot', () => {
   });
 
   it('ends a session that vanished from the report', () => {
-    const diff = diffSnapshot(asMap([live('a1', 1, 1), live('b2', 1, 1)]), { server: 's', ts: 2000, sessions: [observed('a1', 1, 1)] }, 1990);
+    const diff = diffSnapshot(
+      asMap([live('a1', 1, 1), live('b2', 1, 1)]),
+      { server: 's', ts: 2000, sessions: [observed('a1', 1, 1)] },
+      1990
+    );
     expect(diff.closed.map((s) => s.key)).toEqual(['b2']);
   });
 
   it('treats a counter that went backwards as a restart from zero', () => {
-    const diff = diffSnapshot(asMap([live('a1', 5000, 7000)]), { server: 's', ts: 2000, sessions: [observed('a1', 300, 7100)] }, 1990);
+    const diff = diffSnapshot(
+      asMap([live('a1', 5000, 7000)]),
+      { server: 's', ts: 2000, sessions: [observed('a1', 300, 7100)] },
+      1990
+    );
     expect(diff.continued[0]).toMatchObject({ deltaIn: 300, deltaOut: 100, reset: true });
   });
 
@@ -53,7 +65,11 @@ describe('diffSnapshot', () => {
   });
 
   it('keeps the first row when a report lists one identity twice', () => {
-    const diff = diffSnapshot(new Map(), { server: 's', ts: 2000, sessions: [observed('a1', 1, 1), observed('a1', 2, 2)] }, null);
+    const diff = diffSnapshot(
+      new Map(),
+      { server: 's', ts: 2000, sessions: [observed('a1', 1, 1), observed('a1', 2, 2)] },
+      null
+    );
     expect(diff.opened).toHaveLength(1);
     expect(diff.opened[0].observed.bytesIn).toBe(1);
   });

@@ -29,7 +29,14 @@ export function atOrAbove(rows: ServerStatus[], percent: number): ServerStatus[]
 export function formatCsv(rows: ServerStatus[]): string {
   const lines = ['profile_id,active_connection_count,max_connection_count,percentage_in_use'];
   for (const row of rows) {
-    lines.push([csvField(row.profile_id), row.active_connection_count, row.max_connection_count ?? '', row.percentage_in_use ?? ''].join(','));
+    lines.push(
+      [
+        csvField(row.profile_id),
+        row.active_connection_count,
+        row.max_connection_count ?? '',
+        row.percentage_in_use ?? '',
+      ].join(',')
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -31,7 +31,12 @@ export class SessionStore {
   }
 
   /** Creates the server row on first sight and keeps its pool size current; returns its id. */
-  upsertServer(name: string, kind: 'openvpn' | 'pptpd', poolSize: number | null, poolSizeSource: string | null): number {
+  upsertServer(
+    name: string,
+    kind: 'openvpn' | 'pptpd',
+    poolSize: number | null,
+    poolSizeSource: string | null
+  ): number {
     const row = this.statements.upsertServer.get({ name, kind, poolSize, poolSizeSource }) as { id: number };
     return row.id;
   }
@@ -69,16 +74,45 @@ export class SessionStore {
     const opened: LiveSession[] = [];
     for (const { observed, countFromZero } of diff.opened) {
       const { id } = s.insertSession.get(sessionParams(serverId, ts, observed)) as { id: number };
-      opened.push({ id, key: observed.key, user: observed.user, clientId: observed.clientId, bytesIn: observed.bytesIn, bytesOut: observed.bytesOut, lastSeen: ts });
+      opened.push({
+        id,
+        key: observed.key,
+        user: observed.user,
+        clientId: observed.clientId,
+        bytesIn: observed.bytesIn,
+        bytesOut: observed.bytesOut,
+        lastSeen: ts,
+      });
       if (countFromZero && (observed.bytesIn > 0 || observed.bytesOut > 0)) {
-        s.insertTraffic.run({ sessionId: id, ts, serverId, user: observed.user, bytesIn: observed.bytesIn, bytesOut: observed.bytesOut });
+        s.insertTraffic.run({
+          sessionId: id,
+          ts,
+          serverId,
+          user: observed.user,
+          bytesIn: observed.bytesIn,
+          bytesOut: observed.bytesOut,
+        });
       }
-      s.insertEvent.run(eventParams(serverId, { ts: observed.connectedSince, kind: 'connect', user: observed.user, realAddress: observed.realAddress }));
+      s.insertEvent.run(
+        eventParams(serverId, {
+          ts: observed.connectedSince,
+          kind: 'connect',
+          user: observed.user,
+          realAddress: observed.realAddress,
+        })
+      );
     }
     for (const { live, observed, deltaIn, deltaOut } of diff.continued) {
       s.updateSession.run({ id: live.id, ts, ...sessionColumns(observed) });
       if (deltaIn > 0 || deltaOut > 0) {
-        s.insertTraffic.run({ sessionId: live.id, ts, serverId, user: observed.user, bytesIn: deltaIn, bytesOut: deltaOut });
+        s.insertTraffic.run({
+          sessionId: live.id,
+          ts,
+          serverId,
+          user: observed.user,
+          bytesIn: deltaIn,
+          bytesOut: deltaOut,
+        });
       }
     }
     for (const session of diff.closed) {

@@ -58,7 +58,12 @@ export class SessionTracker {
       server.live.delete(session.key);
     }
     for (const { live, observed } of diff.continued) {
-      Object.assign(live, { user: observed.user, bytesIn: observed.bytesIn, bytesOut: observed.bytesOut, lastSeen: snapshot.ts });
+      Object.assign(live, {
+        user: observed.user,
+        bytesIn: observed.bytesIn,
+        bytesOut: observed.bytesOut,
+        lastSeen: snapshot.ts,
+      });
     }
     for (const session of opened) {
       server.live.set(session.key, session);

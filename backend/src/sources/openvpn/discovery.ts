@@ -59,7 +59,11 @@ export function discoverOpenVpnServers(dirs = DEFAULT_CONFIG_DIRS): Discovery {
 /** The installed OpenVPN's version (`2.6.14`), which decides some pool rules; null when not installed. */
 export function installedOpenVpnVersion(): string | null {
   try {
-    const output = execFileSync('openvpn', ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const output = execFileSync('openvpn', ['--version'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return /OpenVPN (\d+\.\d+\.\d+)/.exec(output)?.[1] ?? null;
   } catch (error) {
     // openvpn --version exits 1 after printing on some versions
@@ -84,7 +88,10 @@ function isServerConfig(conf: OpenVpnServerConfig): boolean {
   return Boolean(conf.server || conf.ifconfigPool || conf.status || conf.management);
 }
 
-function managementOf(management: NonNullable<OpenVpnServerConfig['management']>, workDir: string): ServerConfig['management'] {
+function managementOf(
+  management: NonNullable<OpenVpnServerConfig['management']>,
+  workDir: string
+): ServerConfig['management'] {
   const passwordFile = management.passwordFile ? path.resolve(workDir, management.passwordFile) : undefined;
   return management.kind === 'unix'
     ? { socket: path.resolve(workDir, management.path), passwordFile, mode: 'stream' }

@@ -39,7 +39,10 @@ export class StatusFileSource {
       this.checkFresh(report.updatedAt, ts);
       const summary = tracker.applySnapshot({ server, ts, sessions: report.clients.map(observedSession) });
       if (issues.length > 0) {
-        log.warn({ server, path: this.options.path, issues: issues.length, first: issues[0] }, 'status file has lines vpnscope could not read');
+        log.warn(
+          { server, path: this.options.path, issues: issues.length, first: issues[0] },
+          'status file has lines vpnscope could not read'
+        );
       }
       log.debug({ ...summary }, 'status file polled');
       outcome = { ok: true, parseIssues: issues.length };
@@ -58,7 +61,9 @@ export class StatusFileSource {
         return result;
       }
       if (attempt >= attempts) {
-        throw new Error(`status file ${this.options.path} ended before its END line in ${attempts} reads (torn or truncated)`);
+        throw new Error(
+          `status file ${this.options.path} ended before its END line in ${attempts} reads (torn or truncated)`
+        );
       }
       await delay(this.options.tornReadDelayMs ?? 100);
     }
