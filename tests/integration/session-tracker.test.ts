@@ -110,6 +110,21 @@ describe('SessionTracker on a real SQLite file', () => {
     ]);
   });
 
+  it('stores a virtual address assigned after the first poll, and keeps it after a restart', () => {
+    tracker.applySnapshot({
+      server: 'udp1194',
+      ts: 2_000,
+      sessions: [{ ...session('1', 'alice', 1, 1), virtualIpv4: undefined }],
+    });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('1', 'alice', 2, 2)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('1', 'alice', 3, 3)] });
+    expect(db.prepare('SELECT virtual_ipv4, last_seen, bytes_in FROM sessions').get()).toEqual({
+      virtual_ipv4: '198.19.0.2',
+      last_seen: 2_020,
+      bytes_in: 3,
+    });
+  });
+
   it('tells duplicate common names apart by client id', () => {
     tracker.applySnapshot({
       server: 'udp1194',

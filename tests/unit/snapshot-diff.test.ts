@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { counterDelta, diffSnapshot, type LiveSession } from '../../backend/src/tracker/snapshot-diff';
+import { counterDelta, diffSnapshot, sessionDetails, type LiveSession } from '../../backend/src/tracker/snapshot-diff';
 import type { ObservedSession } from '../../backend/src/model';
 
 const observed = (key: string, bytesIn: number, bytesOut: number, connectedSince = 1000): ObservedSession => ({
@@ -19,6 +19,7 @@ const live = (key: string, bytesIn: number, bytesOut: number): LiveSession => ({
   bytesIn,
   bytesOut,
   lastSeen: 1000,
+  details: sessionDetails(observed(key, bytesIn, bytesOut)),
 });
 
 const asMap = (sessions: LiveSession[]) => new Map(sessions.map((s) => [s.key, s]));
@@ -34,6 +35,18 @@ describe('diffSnapshot', () => {
     expect(diff.continued).toHaveLength(1);
     expect(diff.continued[0]).toMatchObject({ deltaIn: 50, deltaOut: 30, reset: false });
     expect(diff.closed).toEqual([]);
+  });
+
+  it("notices when a session's user or addresses changed, so only then are they rewritten", () => {
+    const known = asMap([live('a1', 1, 1)]);
+    const same = diffSnapshot(known, { server: 's', ts: 2000, sessions: [observed('a1', 2, 2)] }, 1990);
+    const moved = diffSnapshot(
+      known,
+      { server: 's', ts: 2000, sessions: [{ ...observed('a1', 2, 2), virtualIpv4: '198.19.0.9' }] },
+      1990
+    );
+    expect(same.continued[0].detailsChanged).toBe(false);
+    expect(moved.continued[0].detailsChanged).toBe(true);
   });
 
   it('ends a session that vanished from the report', () => {

@@ -42,16 +42,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX sessions_user ON sessions (user, started_at);
 
   -- Per-interval deltas; server and user are copied in so traffic queries need no join.
+  -- Keyed by time first: each poll appends at the end of one B-tree, and range queries read it in order.
   CREATE TABLE traffic (
-    session_id INTEGER NOT NULL REFERENCES sessions(id),
     ts INTEGER NOT NULL,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
     server_id INTEGER NOT NULL,
     user TEXT NOT NULL,
     bytes_in INTEGER NOT NULL,
     bytes_out INTEGER NOT NULL,
-    PRIMARY KEY (session_id, ts)
+    PRIMARY KEY (ts, session_id)
   ) WITHOUT ROWID;
-  CREATE INDEX traffic_time ON traffic (ts);
 
   CREATE TABLE capacity (
     server_id INTEGER NOT NULL REFERENCES servers(id),

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
-import type { LiveSession, SnapshotDiff } from '../tracker/snapshot-diff';
+import { sessionDetails, type LiveSession, type SnapshotDiff } from '../tracker/snapshot-diff';
 import type { ObservedSession, ClientInfo } from '../model';
 import type { VpnEvent } from './events';
 
@@ -11,6 +11,21 @@ export interface ServerRow {
   poolSize: number | null;
   poolSizeSource: string | null;
   lastPollAt: number | null;
+}
+
+interface LiveSessionRow {
+  id: number;
+  key: string;
+  user: string;
+  commonName: string;
+  realAddress: string;
+  virtualIpv4: string | null;
+  virtualIpv6: string | null;
+  cipher: string | null;
+  clientId: number | null;
+  bytesIn: number;
+  bytesOut: number;
+  lastSeen: number;
 }
 
 export interface CapacitySample {
@@ -46,9 +61,16 @@ export class SessionStore {
   }
 
   liveSessions(serverId: number): LiveSession[] {
-    return (this.statements.liveSessions.all(serverId) as Array<LiveSession & { clientId: number | null }>).map(
-      (row) => ({ ...row, clientId: row.clientId ?? undefined })
-    );
+    return (this.statements.liveSessions.all(serverId) as LiveSessionRow[]).map((row) => ({
+      id: row.id,
+      key: row.key,
+      user: row.user,
+      clientId: row.clientId ?? undefined,
+      bytesIn: row.bytesIn,
+      bytesOut: row.bytesOut,
+      lastSeen: row.lastSeen,
+      details: sessionDetails(row),
+    }));
   }
 
   lastPollAt(serverId: number): number | null {
@@ -82,6 +104,7 @@ export class SessionStore {
         bytesIn: observed.bytesIn,
         bytesOut: observed.bytesOut,
         lastSeen: ts,
+        details: sessionDetails(observed),
       });
       if (countFromZero && (observed.bytesIn > 0 || observed.bytesOut > 0)) {
         s.insertTraffic.run({
@@ -102,8 +125,12 @@ export class SessionStore {
         })
       );
     }
-    for (const { live, observed, deltaIn, deltaOut } of diff.continued) {
-      s.updateSession.run({ id: live.id, ts, ...sessionColumns(observed) });
+    for (const { live, observed, deltaIn, deltaOut, detailsChanged } of diff.continued) {
+      if (detailsChanged) {
+        s.updateSession.run({ id: live.id, ts, ...sessionColumns(observed) });
+      } else {
+        s.updateCounters.run(ts, observed.bytesIn, observed.bytesOut, live.id);
+      }
       if (deltaIn > 0 || deltaOut > 0) {
         s.insertTraffic.run({
           sessionId: live.id,
@@ -171,7 +198,9 @@ function prepare(db: Db) {
       SELECT id, name, kind, pool_size AS poolSize, pool_size_source AS poolSizeSource, last_poll_at AS lastPollAt
       FROM servers ORDER BY name`),
     liveSessions: statement(`
-      SELECT id, identity AS key, user, client_id AS clientId, bytes_in AS bytesIn, bytes_out AS bytesOut, last_seen AS lastSeen
+      SELECT id, identity AS key, user, common_name AS commonName, real_address AS realAddress,
+             virtual_ipv4 AS virtualIpv4, virtual_ipv6 AS virtualIpv6, cipher,
+             client_id AS clientId, bytes_in AS bytesIn, bytes_out AS bytesOut, last_seen AS lastSeen
       FROM sessions WHERE server_id = ? AND ended_at IS NULL`),
     lastPollAt: statement(`SELECT last_poll_at AS lastPollAt FROM servers WHERE id = ?`),
     setLastPoll: statement(`UPDATE servers SET last_poll_at = @ts WHERE id = @id`),
@@ -184,8 +213,10 @@ function prepare(db: Db) {
     updateSession: statement(`
       UPDATE sessions SET last_seen = @ts, user = @user, common_name = @commonName, real_address = @realAddress,
         virtual_ipv4 = @virtualIpv4, virtual_ipv6 = @virtualIpv6, bytes_in = @bytesIn, bytes_out = @bytesOut,
-        cipher = COALESCE(@cipher, cipher)
+        cipher = @cipher
       WHERE id = @id`),
+    // The common case of a poll: only the counters moved. Positional and narrow, it costs a third of updateSession.
+    updateCounters: statement(`UPDATE sessions SET last_seen = ?, bytes_in = ?, bytes_out = ? WHERE id = ?`),
     endSession: statement(`UPDATE sessions SET ended_at = @ts, end_reason = @reason WHERE id = @id`),
     setClientInfo: statement(`
       UPDATE sessions SET app = @app, app_version = @appVersion, platform = @platform,
@@ -194,7 +225,7 @@ function prepare(db: Db) {
     insertTraffic: statement(`
       INSERT INTO traffic (session_id, ts, server_id, user, bytes_in, bytes_out)
       VALUES (@sessionId, @ts, @serverId, @user, @bytesIn, @bytesOut)
-      ON CONFLICT (session_id, ts) DO UPDATE SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`),
+      ON CONFLICT (ts, session_id) DO UPDATE SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`),
     insertCapacity: statement(`
       INSERT INTO capacity (server_id, pool, ts, used, size) VALUES (@serverId, @pool, @ts, @used, @size)
       ON CONFLICT (server_id, pool, ts) DO UPDATE SET used = excluded.used, size = excluded.size`),

@@ -1,7 +1,7 @@
 import type { ServerSnapshot } from '../model';
 import type { SessionStore } from '../store/session-store';
 import type { VpnEvent } from '../store/events';
-import { diffSnapshot, type LiveSession } from './snapshot-diff';
+import { diffSnapshot, sessionDetails, type LiveSession } from './snapshot-diff';
 
 export interface PoolSize {
   size: number | null;
@@ -58,12 +58,11 @@ export class SessionTracker {
       server.live.delete(session.key);
     }
     for (const { live, observed } of diff.continued) {
-      Object.assign(live, {
-        user: observed.user,
-        bytesIn: observed.bytesIn,
-        bytesOut: observed.bytesOut,
-        lastSeen: snapshot.ts,
-      });
+      live.user = observed.user;
+      live.bytesIn = observed.bytesIn;
+      live.bytesOut = observed.bytesOut;
+      live.lastSeen = snapshot.ts;
+      live.details = sessionDetails(observed);
     }
     for (const session of opened) {
       server.live.set(session.key, session);

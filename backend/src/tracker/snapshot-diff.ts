@@ -9,6 +9,8 @@ export interface LiveSession {
   bytesIn: number;
   bytesOut: number;
   lastSeen: number;
+  /** sessionDetails() as last written: lets a poll skip rewriting columns that did not change. */
+  details: string;
 }
 
 export interface OpenedSession {
@@ -28,6 +30,8 @@ export interface ContinuedSession {
   deltaOut: number;
   /** A counter went backwards: it restarted from zero, so its new value is the delta. */
   reset: boolean;
+  /** User, addresses or cipher differ from what was stored (e.g. a virtual address was assigned). */
+  detailsChanged: boolean;
 }
 
 export interface SnapshotDiff {
@@ -65,6 +69,7 @@ export function diffSnapshot(
       deltaIn,
       deltaOut,
       reset: observed.bytesIn < known.bytesIn || observed.bytesOut < known.bytesOut,
+      detailsChanged: sessionDetails(observed) !== known.details,
     });
   }
 
@@ -80,4 +85,23 @@ export function diffSnapshot(
 /** Delta between two readings of a cumulative counter that may have restarted from zero. */
 export function counterDelta(previous: number, current: number): number {
   return current >= previous ? current - previous : current;
+}
+
+/** The descriptive columns of a session in one comparable string. */
+export function sessionDetails(session: {
+  user: string;
+  commonName: string;
+  realAddress: string;
+  virtualIpv4?: string | null;
+  virtualIpv6?: string | null;
+  cipher?: string | null;
+}): string {
+  return [
+    session.user,
+    session.commonName,
+    session.realAddress,
+    session.virtualIpv4 ?? '',
+    session.virtualIpv6 ?? '',
+    session.cipher ?? '',
+  ].join('\u0000');
 }
