@@ -147,4 +147,80 @@ describe('SessionTracker on a real SQLite file', () => {
       pool_size_source: 'reported by the server',
     });
   });
+
+  it('counts byte counts between polls once, whatever the next status poll says', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('7', 'carol', 100, 100)] });
+    expect(
+      tracker.applyCounters('udp1194', 2_003, [
+        { clientId: 7, bytesIn: 160, bytesOut: 130 },
+        { clientId: 99, bytesIn: 5, bytesOut: 5 },
+      ])
+    ).toBe(1);
+    tracker.applyCounters('udp1194', 2_006, [{ clientId: 7, bytesIn: 200, bytesOut: 150 }]);
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('7', 'carol', 210, 150)] });
+    expect(db.prepare('SELECT ts, bytes_in AS i, bytes_out AS o FROM traffic ORDER BY ts').all()).toEqual([
+      { ts: 2_003, i: 60, o: 30 },
+      { ts: 2_006, i: 40, o: 20 },
+      { ts: 2_010, i: 10, o: 0 },
+    ]);
+  });
+
+  it('attaches app and platform to a session even when they arrive before its first poll', () => {
+    const info = {
+      app: 'org.eduvpn.app.windows',
+      appVersion: '4.1.0',
+      platform: 'win',
+      platformVersion: '10',
+      clientVersion: '2.6.14',
+    };
+    tracker.setClientInfo('udp1194', 3, info, 1_999);
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('3', 'dave', 1, 1)] });
+    tracker.setClientInfo('udp1194', 3, { ...info, appVersion: '4.2.0' }, 2_001);
+    expect(db.prepare('SELECT app, app_version, platform, client_version FROM sessions').get()).toEqual({
+      app: 'org.eduvpn.app.windows',
+      app_version: '4.2.0',
+      platform: 'win',
+      client_version: '2.6.14',
+    });
+  });
+
+  it('ends a live session at its exact end with its last bytes', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'erin', 100, 100)] });
+    tracker.finishSession('udp1194', {
+      session: session('1', 'erin', 180, 150),
+      endedAt: 2_004,
+      endReason: 'LCP terminated by peer',
+    });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [] });
+    expect(db.prepare('SELECT ended_at, end_reason, bytes_in FROM sessions').all()).toEqual([
+      { ended_at: 2_004, end_reason: 'LCP terminated by peer', bytes_in: 180 },
+    ]);
+    expect(trafficSum()).toEqual({ bytesIn: 80, bytesOut: 50 });
+  });
+
+  it('records a backfilled session whole, once, however often the same log is imported', () => {
+    const old = { session: session('5', 'frank', 7_200, 3_600, 10_800), endedAt: 18_000, endReason: 'Modem hangup' };
+    tracker.finishSession('udp1194', old);
+    tracker.finishSession('udp1194', old);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT ts, bytes_in AS i FROM traffic ORDER BY ts').all()).toEqual([
+      { ts: 14_400, i: 3_600 },
+      { ts: 18_000, i: 3_600 },
+    ]);
+    expect(db.prepare('SELECT kind, ts FROM events ORDER BY ts').all()).toEqual([
+      { kind: 'connect', ts: 10_800 },
+      { kind: 'disconnect', ts: 18_000 },
+    ]);
+  });
+
+  it('reopens a session that vanished from one report and came back, instead of failing the poll', () => {
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'gina', 1, 1)] });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [] });
+    const summary = tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('1', 'gina', 5, 5)] });
+    expect(summary.active).toBe(1);
+    expect(db.prepare('SELECT COUNT(*) AS n, MAX(ended_at) AS ended FROM sessions').get()).toEqual({
+      n: 1,
+      ended: null,
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
-import { sessionDetails, type LiveSession, type SnapshotDiff } from '../tracker/snapshot-diff';
+import { counterDelta, sessionDetails, type LiveSession, type SnapshotDiff } from '../tracker/snapshot-diff';
+import { spreadOverHours, type TrafficSlice } from '../tracker/spread-traffic';
 import type { ObservedSession, ClientInfo } from '../model';
 import type { VpnEvent } from './events';
 
@@ -26,6 +27,22 @@ interface LiveSessionRow {
   bytesIn: number;
   bytesOut: number;
   lastSeen: number;
+}
+
+/** A session whose end is known exactly, with its final byte totals. */
+export interface FinishedSession {
+  session: ObservedSession;
+  endedAt: number;
+  endReason: string;
+}
+
+/** New cumulative counters of one live session, with the deltas they imply. */
+export interface CounterUpdate {
+  live: LiveSession;
+  bytesIn: number;
+  bytesOut: number;
+  deltaIn: number;
+  deltaOut: number;
 }
 
 export interface CapacitySample {
@@ -81,6 +98,69 @@ export class SessionStore {
   /** Writes one poll's outcome; returns the live sessions it opened, with their new ids. */
   recordPoll(serverId: number, ts: number, diff: SnapshotDiff, capacity: CapacitySample): LiveSession[] {
     return this.db.transaction(() => this.writePoll(serverId, ts, diff, capacity))();
+  }
+
+  /** Byte counts between polls: traffic deltas and the sessions' counters, in one transaction. */
+  recordCounters(serverId: number, ts: number, updates: CounterUpdate[]): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const { live, bytesIn, bytesOut, deltaIn, deltaOut } of updates) {
+        s.updateCounters.run(ts, bytesIn, bytesOut, live.id);
+        if (deltaIn > 0 || deltaOut > 0) {
+          s.insertTraffic.run({
+            sessionId: live.id,
+            ts,
+            serverId,
+            user: live.user,
+            bytesIn: deltaIn,
+            bytesOut: deltaOut,
+          });
+        }
+      }
+    })();
+  }
+
+  /**
+   * Ends a live session at its exact end with its last traffic, or (when it was never live here,
+   * as in a backfill) records it whole. Recording the same finished session twice changes nothing.
+   */
+  recordFinishedSession(serverId: number, finished: FinishedSession, live: LiveSession | null): void {
+    const s = this.statements;
+    const { session, endedAt, endReason } = finished;
+    this.db.transaction(() => {
+      let sessionId: number;
+      let slices: TrafficSlice[];
+      if (live) {
+        sessionId = live.id;
+        const deltaIn = counterDelta(live.bytesIn, session.bytesIn);
+        const deltaOut = counterDelta(live.bytesOut, session.bytesOut);
+        slices = deltaIn > 0 || deltaOut > 0 ? [{ ts: endedAt, bytesIn: deltaIn, bytesOut: deltaOut }] : [];
+        s.updateSession.run({ id: live.id, ts: endedAt, ...sessionColumns(session) });
+      } else {
+        const inserted = s.insertSessionOnce.get(sessionParams(serverId, endedAt, session)) as
+          { id: number } | undefined;
+        if (!inserted) {
+          return; // already recorded by an earlier run
+        }
+        sessionId = inserted.id;
+        slices = spreadOverHours(session.connectedSince, endedAt, session.bytesIn, session.bytesOut);
+        s.insertEvent.run(
+          eventParams(serverId, {
+            ts: session.connectedSince,
+            kind: 'connect',
+            user: session.user,
+            realAddress: session.realAddress,
+          })
+        );
+      }
+      for (const slice of slices) {
+        s.insertTraffic.run({ sessionId, serverId, user: session.user, ...slice });
+      }
+      s.endSession.run({ id: sessionId, ts: endedAt, reason: endReason });
+      s.insertEvent.run(
+        eventParams(serverId, { ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason })
+      );
+    })();
   }
 
   recordEvent(serverId: number | null, event: VpnEvent): void {
@@ -187,6 +267,12 @@ function eventParams(serverId: number | null, event: VpnEvent) {
   };
 }
 
+const INSERT_SESSION = `
+  INSERT INTO sessions (server_id, identity, user, common_name, real_address, virtual_ipv4, virtual_ipv6, client_id,
+                        started_at, last_seen, bytes_in, bytes_out, cipher)
+  VALUES (@serverId, @identity, @user, @commonName, @realAddress, @virtualIpv4, @virtualIpv6, @clientId,
+          @startedAt, @ts, @bytesIn, @bytesOut, @cipher)`;
+
 function prepare(db: Db) {
   const statement = (sql: string): Statement => db.prepare(sql);
   return {
@@ -204,12 +290,11 @@ function prepare(db: Db) {
       FROM sessions WHERE server_id = ? AND ended_at IS NULL`),
     lastPollAt: statement(`SELECT last_poll_at AS lastPollAt FROM servers WHERE id = ?`),
     setLastPoll: statement(`UPDATE servers SET last_poll_at = @ts WHERE id = @id`),
-    insertSession: statement(`
-      INSERT INTO sessions (server_id, identity, user, common_name, real_address, virtual_ipv4, virtual_ipv6, client_id,
-                            started_at, last_seen, bytes_in, bytes_out, cipher)
-      VALUES (@serverId, @identity, @user, @commonName, @realAddress, @virtualIpv4, @virtualIpv6, @clientId,
-              @startedAt, @ts, @bytesIn, @bytesOut, @cipher)
+    // A session that vanished from one report and is listed again (same identity) is reopened, not duplicated.
+    insertSession: statement(`${INSERT_SESSION}
+      ON CONFLICT (server_id, identity) DO UPDATE SET ended_at = NULL, end_reason = NULL, last_seen = excluded.last_seen
       RETURNING id`),
+    insertSessionOnce: statement(`${INSERT_SESSION} ON CONFLICT (server_id, identity) DO NOTHING RETURNING id`),
     updateSession: statement(`
       UPDATE sessions SET last_seen = @ts, user = @user, common_name = @commonName, real_address = @realAddress,
         virtual_ipv4 = @virtualIpv4, virtual_ipv6 = @virtualIpv6, bytes_in = @bytesIn, bytes_out = @bytesOut,

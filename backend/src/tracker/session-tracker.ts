@@ -1,7 +1,8 @@
-import type { ServerSnapshot } from '../model';
+import type { ClientInfo, ServerSnapshot } from '../model';
 import type { SessionStore } from '../store/session-store';
 import type { VpnEvent } from '../store/events';
-import { diffSnapshot, sessionDetails, type LiveSession } from './snapshot-diff';
+import { counterDelta, diffSnapshot, sessionDetails, type LiveSession } from './snapshot-diff';
+import type { FinishedSession } from '../store/session-store';
 
 export interface PoolSize {
   size: number | null;
@@ -17,12 +18,26 @@ export interface PollSummary {
   poolSize: number | null;
 }
 
+/** A cumulative byte count of one client between status polls (OpenVPN's `>BYTECOUNT_CLI`). */
+export interface ClientCounter {
+  clientId: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** How long app/platform facts wait for their session to appear in a status report. */
+const PENDING_INFO_SECONDS = 300;
+
 interface TrackedServer {
   id: number;
   name: string;
   kind: 'openvpn' | 'pptpd';
   pool: PoolSize;
   live: Map<string, LiveSession>;
+  /** The same live sessions by OpenVPN client id, for byte counts and peer info that name only the id. */
+  byClientId: Map<number, LiveSession>;
+  /** Peer info that arrived before its session was first polled, by client id. */
+  pendingInfo: Map<number, { info: ClientInfo; at: number }>;
   lastPollAt: number | null;
 }
 
@@ -38,8 +53,17 @@ export class SessionTracker {
 
   registerServer(name: string, kind: 'openvpn' | 'pptpd', pool: PoolSize): number {
     const id = this.store.upsertServer(name, kind, pool.size, pool.source);
-    const live = new Map(this.store.liveSessions(id).map((session) => [session.key, session]));
-    this.servers.set(name, { id, name, kind, pool, live, lastPollAt: this.store.lastPollAt(id) });
+    const sessions = this.store.liveSessions(id);
+    this.servers.set(name, {
+      id,
+      name,
+      kind,
+      pool,
+      live: new Map(sessions.map((session) => [session.key, session])),
+      byClientId: new Map(sessions.filter(hasClientId).map((session) => [session.clientId, session])),
+      pendingInfo: new Map(),
+      lastPollAt: this.store.lastPollAt(id),
+    });
     return id;
   }
 
@@ -55,7 +79,7 @@ export class SessionTracker {
       size: server.pool.size,
     });
     for (const session of diff.closed) {
-      server.live.delete(session.key);
+      this.forget(server, session);
     }
     for (const { live, observed } of diff.continued) {
       live.user = observed.user;
@@ -65,7 +89,8 @@ export class SessionTracker {
       live.details = sessionDetails(observed);
     }
     for (const session of opened) {
-      server.live.set(session.key, session);
+      this.remember(server, session);
+      this.applyPendingInfo(server, session, snapshot.ts);
     }
     server.lastPollAt = snapshot.ts;
     return {
@@ -77,12 +102,95 @@ export class SessionTracker {
     };
   }
 
+  /**
+   * Byte counts between status polls. A count for a client id that no status report has shown
+   * yet is dropped: the next poll opens that session and counts its bytes from zero.
+   */
+  applyCounters(serverName: string, ts: number, counters: ClientCounter[]): number {
+    const server = this.server(serverName);
+    const updates = counters.flatMap((counter) => {
+      const live = server.byClientId.get(counter.clientId);
+      if (!live) {
+        return [];
+      }
+      const update = {
+        live,
+        bytesIn: counter.bytesIn,
+        bytesOut: counter.bytesOut,
+        deltaIn: counterDelta(live.bytesIn, counter.bytesIn),
+        deltaOut: counterDelta(live.bytesOut, counter.bytesOut),
+      };
+      return [update];
+    });
+    this.store.recordCounters(server.id, ts, updates);
+    for (const { live, bytesIn, bytesOut } of updates) {
+      live.bytesIn = bytesIn;
+      live.bytesOut = bytesOut;
+      live.lastSeen = ts;
+    }
+    return updates.length;
+  }
+
+  /** Attaches app/platform facts to a session by client id, now or as soon as a poll shows it. */
+  setClientInfo(serverName: string, clientId: number, info: ClientInfo, ts: number): void {
+    const server = this.server(serverName);
+    const live = server.byClientId.get(clientId);
+    if (live) {
+      this.store.setClientInfo(live.id, info);
+      return;
+    }
+    server.pendingInfo.set(clientId, { info, at: ts });
+    for (const [id, pending] of server.pendingInfo) {
+      if (ts - pending.at > PENDING_INFO_SECONDS) {
+        server.pendingInfo.delete(id);
+      }
+    }
+  }
+
+  /**
+   * A session whose end a source knows exactly (a pppd `Exit.`, a backfilled log): closes it if it
+   * is live, or records it whole if it never was, with its remaining traffic.
+   */
+  finishSession(serverName: string, finished: FinishedSession): void {
+    const server = this.server(serverName);
+    const live = server.live.get(finished.session.key);
+    this.store.recordFinishedSession(server.id, finished, live ?? null);
+    if (live) {
+      this.forget(server, live);
+    }
+  }
+
   recordEvent(serverName: string | null, event: VpnEvent): void {
     this.store.recordEvent(serverName === null ? null : this.server(serverName).id, event);
   }
 
   liveSessions(serverName: string): ReadonlyMap<string, LiveSession> {
     return this.server(serverName).live;
+  }
+
+  private remember(server: TrackedServer, session: LiveSession): void {
+    server.live.set(session.key, session);
+    if (hasClientId(session)) {
+      server.byClientId.set(session.clientId, session);
+    }
+  }
+
+  private forget(server: TrackedServer, session: LiveSession): void {
+    server.live.delete(session.key);
+    if (hasClientId(session) && server.byClientId.get(session.clientId) === session) {
+      server.byClientId.delete(session.clientId);
+    }
+  }
+
+  private applyPendingInfo(server: TrackedServer, session: LiveSession, ts: number): void {
+    if (!hasClientId(session)) {
+      return;
+    }
+    const pending = server.pendingInfo.get(session.clientId);
+    if (pending && ts - pending.at <= PENDING_INFO_SECONDS) {
+      this.store.setClientInfo(session.id, pending.info);
+    }
+    server.pendingInfo.delete(session.clientId);
   }
 
   private updatePool(server: TrackedServer, pool: PoolSize): void {
@@ -97,4 +205,8 @@ export class SessionTracker {
     }
     return server;
   }
+}
+
+function hasClientId(session: LiveSession): session is LiveSession & { clientId: number } {
+  return session.clientId !== undefined;
 }
