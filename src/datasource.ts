@@ -1,93 +1,108 @@
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import {
-  CoreApp,
-  DataQueryRequest,
-  DataQueryResponse,
+  type DataQueryRequest,
+  type DataQueryResponse,
   DataSourceApi,
-  DataSourceInstanceSettings,
-  createDataFrame,
-  FieldType,
+  type DataSourceInstanceSettings,
+  getDefaultTimeRange,
+  type LegacyMetricFindQueryOptions,
+  type MetricFindValue,
+  type ScopedVars,
+  type TestDataSourceResponse,
+  type TimeRange,
 } from '@grafana/data';
+import { getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+import type * as Contract from '../backend/src/contract';
+import { eventAnnotations } from './annotations';
+import { toDataQueryResponse, toMetricFindValues } from './frames';
+import { describeHealth } from './health';
+import { interpolateQuery, joinValues } from './interpolate';
+import { migrateQuery, migrateVariableQuery, toBackendQuery } from './migrate';
+import { QUERY_DEFAULTS, type QueryFilters, type VpnscopeOptions, type VpnscopeQuery } from './types';
+import { VpnscopeVariableSupport } from './variables';
+import { VpnscopeApi } from './vpnscopeApi';
 
-import { MyQuery, MyDataSourceOptions, DEFAULT_QUERY, DataSourceResponse } from './types';
-import { lastValueFrom } from 'rxjs';
+/**
+ * The vpnscope data source: a frontend data source that reaches the backend through Grafana's
+ * data-source proxy (see VpnscopeApi), so the API token stays on Grafana's server.
+ */
+export class DataSource extends DataSourceApi<VpnscopeQuery, VpnscopeOptions> {
+  readonly annotations = eventAnnotations;
+  readonly variables = new VpnscopeVariableSupport(this);
+  private readonly api: VpnscopeApi;
+  private readonly backendUrl: string;
 
-export class DataSource extends DataSourceApi<MyQuery, MyDataSourceOptions> {
-  baseUrl: string;
-
-  constructor(instanceSettings: DataSourceInstanceSettings<MyDataSourceOptions>) {
-    super(instanceSettings);
-    this.baseUrl = instanceSettings.url!;
+  /** @param templateSrv Grafana's own by default; tests hand in their own. */
+  constructor(
+    settings: DataSourceInstanceSettings<VpnscopeOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv()
+  ) {
+    super(settings);
+    this.api = new VpnscopeApi(settings.url ?? '');
+    this.backendUrl = settings.jsonData.backendUrl ?? '';
   }
 
-  getDefaultQuery(_: CoreApp): Partial<MyQuery> {
-    return DEFAULT_QUERY;
+  getDefaultQuery(): Partial<VpnscopeQuery> {
+    return QUERY_DEFAULTS.sessions;
   }
 
-  filterQuery(query: MyQuery): boolean {
-    // if no query has been provided, prevent the query from being executed
-    return !!query.queryText;
+  filterQuery(query: VpnscopeQuery): boolean {
+    return !query.hide;
   }
 
-  async query(options: DataQueryRequest<MyQuery>): Promise<DataQueryResponse> {
-    const { range } = options;
-    const from = range!.from.valueOf();
-    const to = range!.to.valueOf();
-
-    // Return a constant for each query.
-    const data = options.targets.map((target) => {
-      return createDataFrame({
-        refId: target.refId,
-        fields: [
-          { name: 'Time', values: [from, to], type: FieldType.time },
-          { name: 'Value', values: [target.constant, target.constant], type: FieldType.number },
-        ],
-      });
+  async query(request: DataQueryRequest<VpnscopeQuery>): Promise<DataQueryResponse> {
+    const queries = request.targets
+      .filter((query) => this.filterQuery(query))
+      .map((query) => toBackendQuery(this.resolve(migrateQuery(query), request.scopedVars)));
+    if (queries.length === 0) {
+      return { data: [] };
+    }
+    const response = await this.api.query({
+      range: wireRange(request.range),
+      // The backend's schema wants whole milliseconds of at least 1.
+      intervalMs: Math.max(1, Math.round(request.intervalMs)),
+      ...(request.maxDataPoints ? { maxDataPoints: request.maxDataPoints } : {}),
+      queries,
     });
-
-    return { data };
+    return toDataQueryResponse(response);
   }
 
-  async request(url: string, params?: string) {
-    const response = getBackendSrv().fetch<DataSourceResponse>({
-      url: `${this.baseUrl}${url}${params?.length ? `?${params}` : ''}`,
-    });
-    return lastValueFrom(response);
+  /** Values of a dashboard variable: server, user or app names (see VariableQueryEditor). */
+  async metricFindQuery(query: unknown, options?: LegacyMetricFindQueryOptions): Promise<MetricFindValue[]> {
+    const variable = toBackendQuery(this.resolve(migrateVariableQuery(query), options?.scopedVars));
+    const response = toDataQueryResponse(
+      await this.api.query({ range: wireRange(options?.range ?? getDefaultTimeRange()), queries: [variable] })
+    );
+    const [error] = response.errors ?? [];
+    if (error) {
+      throw new Error(error.message);
+    }
+    return toMetricFindValues(response.data);
   }
 
-  /**
-   * Checks whether we can connect to the API.
-   */
-  async testDatasource() {
-    const defaultErrorMessage = 'Cannot connect to API';
+  /** Explore and "copy to another data source" want queries with variables already resolved. */
+  interpolateVariablesInQueries(queries: VpnscopeQuery[], scopedVars: ScopedVars): VpnscopeQuery[] {
+    return queries.map((query) => this.resolve(migrateQuery(query), scopedVars));
+  }
 
-    try {
-      const response = await this.request('/health');
-      if (response.status === 200) {
-        return {
-          status: 'success',
-          message: 'Success',
-        };
-      } else {
-        return {
-          status: 'error',
-          message: response.statusText ? response.statusText : defaultErrorMessage,
-        };
-      }
-    } catch (err) {
-      let message = '';
-      if (typeof err === 'string') {
-        message = err;
-      } else if (isFetchError(err)) {
-        message = 'Fetch error: ' + (err.statusText ? err.statusText : defaultErrorMessage);
-        if (err.data && err.data.error && err.data.error.code) {
-          message += ': ' + err.data.error.code + '. ' + err.data.error.message;
-        }
-      }
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    if (this.backendUrl === '') {
       return {
         status: 'error',
-        message,
+        message: 'Set the backend URL: the address "vpnscope serve" listens on, e.g. http://127.0.0.1:9234.',
       };
     }
+    try {
+      return describeHealth(await this.api.health());
+    } catch (error) {
+      return { status: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
   }
+
+  private resolve<Q extends QueryFilters>(query: Q, scopedVars?: ScopedVars): Q {
+    return interpolateQuery(query, (text) => this.templateSrv.replace(text, scopedVars, joinValues));
+  }
+}
+
+function wireRange(range: TimeRange): Contract.QueryRequest['range'] {
+  return { from: range.from.valueOf(), to: range.to.valueOf() };
 }

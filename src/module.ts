@@ -1,9 +1,12 @@
 import { DataSourcePlugin } from '@grafana/data';
-import { DataSource } from './datasource';
 import { ConfigEditor } from './components/ConfigEditor';
 import { QueryEditor } from './components/QueryEditor';
-import { MyQuery, MyDataSourceOptions } from './types';
+import { DataSource } from './datasource';
+import type { VpnscopeOptions, VpnscopeQuery, VpnscopeSecureOptions } from './types';
 
-export const plugin = new DataSourcePlugin<DataSource, MyQuery, MyDataSourceOptions>(DataSource)
+// Annotations and variables register on the DataSource instance (its `annotations` and `variables`).
+export const plugin = new DataSourcePlugin<DataSource, VpnscopeQuery, VpnscopeOptions, VpnscopeSecureOptions>(
+  DataSource
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

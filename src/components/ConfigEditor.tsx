@@ -1,71 +1,60 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, SecretInput } from '@grafana/ui';
-import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { MyDataSourceOptions, MySecureJsonData } from '../types';
+import React from 'react';
+import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import { InlineField, Input, SecretInput, Stack } from '@grafana/ui';
+import type { VpnscopeOptions, VpnscopeSecureOptions } from '../types';
 
-interface Props extends DataSourcePluginOptionsEditorProps<MyDataSourceOptions, MySecureJsonData> {}
+type Props = DataSourcePluginOptionsEditorProps<VpnscopeOptions, VpnscopeSecureOptions>;
 
-export function ConfigEditor(props: Props) {
-  const { onOptionsChange, options } = props;
+const LABEL_WIDTH = 14;
+
+/**
+ * Two settings: where the backend listens, and its API token. Both are used by Grafana's server
+ * (the data-source proxy), never by the browser, so the URL is as Grafana's server sees it.
+ */
+export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields, secureJsonData } = options;
-
-  const onPathChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      jsonData: {
-        ...jsonData,
-        path: event.target.value,
-      },
-    });
-  };
-
-  // Secure field (only sent to the backend)
-  const onAPIKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({
-      ...options,
-      secureJsonData: {
-        apiKey: event.target.value,
-      },
-    });
-  };
-
-  const onResetAPIKey = () => {
-    onOptionsChange({
-      ...options,
-      secureJsonFields: {
-        ...options.secureJsonFields,
-        apiKey: false,
-      },
-      secureJsonData: {
-        ...options.secureJsonData,
-        apiKey: '',
-      },
-    });
-  };
-
   return (
-    <>
-      <InlineField label="Path" labelWidth={14} interactive tooltip={'Json field returned to frontend'}>
+    <Stack direction="column" gap={0}>
+      <InlineField
+        label="Backend URL"
+        labelWidth={LABEL_WIDTH}
+        htmlFor="vpnscope-backend-url"
+        tooltip='Where "vpnscope serve" listens, as reached from the Grafana server (listen.host and listen.port in its config).'
+      >
         <Input
-          id="config-editor-path"
-          onChange={onPathChange}
-          value={jsonData.path}
-          placeholder="Enter the path, e.g. /api/v1"
+          id="vpnscope-backend-url"
           width={40}
+          placeholder="http://127.0.0.1:9234"
+          value={jsonData.backendUrl ?? ''}
+          onChange={(event) =>
+            onOptionsChange({ ...options, jsonData: { ...jsonData, backendUrl: event.currentTarget.value.trim() } })
+          }
         />
       </InlineField>
-      <InlineField label="API Key" labelWidth={14} interactive tooltip={'Secure json field (backend only)'}>
+      <InlineField
+        label="API token"
+        labelWidth={LABEL_WIDTH}
+        htmlFor="vpnscope-api-token"
+        tooltip="The backend's api.token. Grafana stores it encrypted and adds it to each request itself; leave it empty if the backend has no token."
+      >
         <SecretInput
-          required
-          id="config-editor-api-key"
-          isConfigured={secureJsonFields.apiKey}
-          value={secureJsonData?.apiKey}
-          placeholder="Enter your API key"
+          id="vpnscope-api-token"
           width={40}
-          onReset={onResetAPIKey}
-          onChange={onAPIKeyChange}
+          placeholder="token from the backend config"
+          isConfigured={Boolean(secureJsonFields?.apiToken)}
+          value={secureJsonData?.apiToken ?? ''}
+          onChange={(event) =>
+            onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, apiToken: event.currentTarget.value } })
+          }
+          onReset={() =>
+            onOptionsChange({
+              ...options,
+              secureJsonFields: { ...secureJsonFields, apiToken: false },
+              secureJsonData: { ...secureJsonData, apiToken: '' },
+            })
+          }
         />
       </InlineField>
-    </>
+    </Stack>
   );
 }

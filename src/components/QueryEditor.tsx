@@ -1,45 +1,50 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, Stack } from '@grafana/ui';
-import { QueryEditorProps } from '@grafana/data';
-import { DataSource } from '../datasource';
-import { MyDataSourceOptions, MyQuery } from '../types';
+import React from 'react';
+import type { QueryEditorProps } from '@grafana/data';
+import { Stack } from '@grafana/ui';
+import type { DataSource } from '../datasource';
+import { migrateQuery } from '../migrate';
+import type { CompleteQuery, VpnscopeOptions, VpnscopeQuery } from '../types';
+import { AppsOptions } from './AppsOptions';
+import { CapacityOptions } from './CapacityOptions';
+import { EventsOptions } from './EventsOptions';
+import { FilterFields } from './FilterFields';
+import { QueryTypeSelector } from './QueryTypeSelector';
+import { SessionsOptions } from './SessionsOptions';
+import { TrafficOptions } from './TrafficOptions';
 
-type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
+type Props = QueryEditorProps<DataSource, VpnscopeQuery, VpnscopeOptions>;
 
+/**
+ * The panel query editor: what to ask (the kind), about whom (server and user), and the options
+ * of that kind. Every change runs the query, as Grafana's own editors do; text boxes change on
+ * blur or Enter. A query saved by an older version is shown migrated.
+ */
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, queryText: event.target.value });
-  };
-
-  const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, constant: parseFloat(event.target.value) });
-    // executes the query
+  const current = migrateQuery(query);
+  const change = (next: VpnscopeQuery) => {
+    onChange(next);
     onRunQuery();
   };
-
-  const { queryText, constant } = query;
-
   return (
-    <Stack gap={0}>
-      <InlineField label="Constant">
-        <Input
-          id="query-editor-constant"
-          onChange={onConstantChange}
-          value={constant}
-          width={8}
-          type="number"
-          step="0.1"
-        />
-      </InlineField>
-      <InlineField label="Query Text" labelWidth={16} tooltip="Not used yet">
-        <Input
-          id="query-editor-query-text"
-          onChange={onQueryTextChange}
-          value={queryText || ''}
-          required
-          placeholder="Enter a query"
-        />
-      </InlineField>
+    <Stack direction="column" gap={0}>
+      <QueryTypeSelector value={current.queryType} onChange={(kind) => change(migrateQuery(current, kind))} />
+      <FilterFields query={current} onChange={change} />
+      <KindOptions query={current} onChange={change} />
     </Stack>
   );
+}
+
+function KindOptions({ query, onChange }: { query: CompleteQuery; onChange: (query: VpnscopeQuery) => void }) {
+  switch (query.queryType) {
+    case 'sessions':
+      return <SessionsOptions query={query} onChange={onChange} />;
+    case 'traffic':
+      return <TrafficOptions query={query} onChange={onChange} />;
+    case 'capacity':
+      return <CapacityOptions query={query} onChange={onChange} />;
+    case 'apps':
+      return <AppsOptions query={query} onChange={onChange} />;
+    case 'events':
+      return <EventsOptions query={query} onChange={onChange} />;
+  }
 }
