@@ -20,9 +20,9 @@ export interface TrafficSlice {
 }
 
 export interface TrafficSelection {
-  /** Deltas stamped in (first, last + width] are read; see `deltaGrid`. */
-  first: number;
-  last: number;
+  /** Deltas stamped in (after, until] are read, in buckets of `widthS`; see `deltaGrid`. */
+  after: number;
+  until: number;
   widthS: number;
   groupBy: TrafficGrouping;
   server: string | null;
@@ -36,7 +36,7 @@ const slicesSql = (groupBy: TrafficGrouping): string => {
     SELECT ${deltaBucketSql('ts')} AS bucket, ${groupColumn[groupBy]} AS grp,
            SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
     FROM traffic
-    WHERE ts > @first AND ts <= @last + @width AND ${serverMatches('server_id')} AND ${userMatches('user')}
+    WHERE ts > @after AND ts <= @until AND ${serverMatches('server_id')} AND ${userMatches('user')}
     GROUP BY bucket, grp`;
   return groupBy === 'server'
     ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sums}) t JOIN servers s ON s.id = t.grp`
@@ -45,8 +45,8 @@ const slicesSql = (groupBy: TrafficGrouping): string => {
 
 /** Bytes in and out per bucket and group. */
 export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice[] {
-  const { first, last, widthS, groupBy, server, user } = selection;
-  return prepared(db, slicesSql(groupBy)).all({ first, last, width: widthS, server, user }) as TrafficSlice[];
+  const { after, until, widthS, groupBy, server, user } = selection;
+  return prepared(db, slicesSql(groupBy)).all({ after, until, width: widthS, server, user }) as TrafficSlice[];
 }
 
 /** How many recent samples to look behind; a few are enough to see the poll interval. */

@@ -24,11 +24,10 @@ export function trafficTotalsFrames(
   }
   const groupBy = query.groupBy ?? 'server';
   const slot = new Map(starts.map((start, index) => [start, index]));
-  const end = Math.min(nextPeriodStart(starts[starts.length - 1], period), knownUntil);
   // Whole days fall into whole periods, so the store sums per day and periods gather days.
   const slices = trafficSlices(ctx.db, {
-    first: starts[0],
-    last: Math.floor((end - 1) / DAY_S) * DAY_S,
+    after: starts[0],
+    until: Math.min(nextPeriodStart(starts[starts.length - 1], period), knownUntil),
     widthS: DAY_S,
     groupBy,
     ...filterParams(query),

@@ -26,7 +26,7 @@ export function trafficFrames(ctx: QueryContext, query: TrafficQuery): DataFrame
   if (starts.length === 0) {
     return [];
   }
-  const slices = trafficSlices(ctx.db, { ...grid, groupBy, ...filters });
+  const slices = trafficSlices(ctx.db, { after: grid.first, until: end, widthS: grid.widthS, groupBy, ...filters });
   const groups = groupTraffic(slices, groupBy, starts.length, (bucket) => bucketIndex(grid, bucket));
   // The last bucket may be known only up to the last poll; its rate is over the seconds known.
   const rate = (query.unit ?? 'rate') === 'rate';
