@@ -2,10 +2,14 @@ import type { DataFrameJSON, FieldSchemaJSON, QueryRequest, VpnQuery } from '../
 import type { Db } from '../../backend/src/store/database';
 import { runQueries } from '../../backend/src/query/run-query';
 
+/** A query of any type without the refId the helper adds (Omit distributed over the union). */
+type WithoutRefId<Q> = Q extends VpnQuery ? Omit<Q, 'refId'> : never;
+export type QueryWithoutRefId = WithoutRefId<VpnQuery>;
+
 /** Runs one query over [from, to] (unix seconds) and returns its frames, failing on a query error. */
 export function framesFor(
   db: Db,
-  query: Omit<VpnQuery, 'refId'> & Partial<Pick<VpnQuery, 'refId'>>,
+  query: QueryWithoutRefId,
   options: { from: number; to: number; now: number; intervalS?: number; maxDataPoints?: number }
 ): DataFrameJSON[] {
   const request: QueryRequest = {

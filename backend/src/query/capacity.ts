@@ -27,7 +27,7 @@ const bucketedSql = `
         WHERE ts >= @first AND ts < @last + @width AND ${serverMatches('server_id')}
         GROUP BY server_id, pool, bucket) b
   JOIN servers v ON v.id = b.server_id
-  ORDER BY v.name, b.pool, b.ts`;
+  ORDER BY v.name, b.pool, b.bucket`;
 
 /** Capacity over time, one frame per server and pool: percent used, or used and size. */
 function capacitySeries(ctx: QueryContext, query: CapacityQuery): DataFrameJSON[] {
