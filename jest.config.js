@@ -9,6 +9,8 @@ module.exports = {
     {
       ...pluginConfig,
       displayName: 'plugin',
+      // d3-color and friends (pulled in by @grafana/data) ship only .mjs, which the scaffold does not transform
+      transform: { ...pluginConfig.transform, '^.+\\.mjs$': pluginConfig.transform['^.+\\.(t|j)sx?$'] },
       testMatch: ['<rootDir>/src/**/*.{spec,test}.{ts,tsx}', '<rootDir>/tests/plugin/**/*.{spec,test}.{ts,tsx}'],
     },
     {
