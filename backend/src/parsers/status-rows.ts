@@ -97,7 +97,7 @@ function columnFinder(names: string[], offset: number): (name: string) => number
 
 function missingColumns(required: Array<[string, number]>): string | null {
   const missing = required.filter(([, index]) => index < 0).map(([name]) => `'${name}'`);
-  return missing.length > 0 ? `header lacks column ${missing.join(', ')}` : null;
+  return missing.length > 0 ? `lacks column ${missing.join(', ')}` : null;
 }
 
 export function clientFromRow(row: FieldCursor, columns: ClientColumns): StatusClient | string {
@@ -202,5 +202,5 @@ function notANumber(row: FieldCursor, index: number, column: string): string {
 }
 
 function fieldCountMismatch(count: number, expected: number): string {
-  return `has ${count} fields where its header names ${expected}`;
+  return `has ${count} fields where its header calls for ${expected}`;
 }
