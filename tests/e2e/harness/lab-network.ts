@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import { claimAddressSlot } from './address-slot';
 import { LabTools, requireLabTools } from './preflight';
@@ -35,7 +38,9 @@ export interface LabNetwork {
 }
 
 export interface OwnedLabNetwork extends LabNetwork {
-  /** Kills what still runs in the namespaces, removes them, `alsoRemove` and the slot lock. */
+  /** A fresh temporary directory for this lab's files, removed with the namespaces. */
+  readonly directory: string;
+  /** Kills what still runs in the namespaces, removes them, the directory and the slot lock. */
   destroy(): Promise<void>;
 }
 
@@ -43,28 +48,29 @@ const NAMESPACE_PREFIX = 'vpnscope-e2e-';
 
 /**
  * Claims a slot, clears what a crashed run may have left in it, starts the cleanup watchdog (which
- * from then on owns the slot lock) and builds the namespaces and links.
+ * from then on owns the slot lock) and builds the namespaces, links and the lab directory.
  */
-export async function createLabNetwork(tools: LabTools, alsoRemove: string): Promise<OwnedLabNetwork> {
+export async function createLabNetwork(tools: LabTools): Promise<OwnedLabNetwork> {
   const slot = claimAddressSlot();
   const network = describeNetwork(slot.index);
-  const cleanup = cleanupScript(tools, network);
+  // named after the slot, so whoever cleans the slot up also finds a crashed run's files
+  const directoryPrefix = path.join(os.tmpdir(), `${NAMESPACE_PREFIX}${slot.index}-`);
+  const cleanup = cleanupScript(tools, network, directoryPrefix);
   if (slot.tookOverStaleSlot || hasLeftovers(network)) {
     await run('sh', ['-c', cleanup]);
   }
-  const watchdog = startCleanupWatchdog(
-    [cleanup, `rm -rf ${shellWord(alsoRemove)}`, `rm -f ${shellWord(slot.lockPath)}`].join('\n')
-  );
+  const watchdog = startCleanupWatchdog(`${cleanup}\nrm -f ${shellWord(slot.lockPath)}`);
   slot.handOverTo(watchdog.pid);
   try {
+    const directory = await mkdtemp(directoryPrefix);
     for (const [command, ...args] of setupCommands(tools, network)) {
       await run(command, args);
     }
+    return { ...network, directory, destroy: watchdog.finish };
   } catch (error) {
     await watchdog.finish();
     throw error;
   }
-  return { ...network, destroy: watchdog.finish };
 }
 
 function describeNetwork(index: number): LabNetwork {
@@ -143,8 +149,9 @@ function setupCommands(tools: LabTools, network: LabNetwork): string[][] {
  * A shell script that always finishes: processes first (a crashed run's OpenVPN outlives it and keeps
  * its namespace alive), then the root-side veth explicitly, because the kernel frees a deleted
  * namespace and the veths in it asynchronously and the next lab in this slot needs the name.
+ * Last the slot's directories (only this lab's, or a crashed run's in the same slot).
  */
-function cleanupScript(tools: LabTools, network: LabNetwork): string {
+function cleanupScript(tools: LabTools, network: LabNetwork, directoryPrefix: string): string {
   const ip = shellWord(tools.ip);
   const namespaces = [network.serverNamespace, network.clientNamespace].map(shellWord);
   return [
@@ -153,7 +160,7 @@ function cleanupScript(tools: LabTools, network: LabNetwork): string {
     'done',
     `${ip} link del ${shellWord(linkNames(network.index).managementRootSide)} 2>/dev/null`,
     ...namespaces.map((namespace) => `${ip} netns del ${namespace} 2>/dev/null`),
-    'true',
+    `rm -rf ${shellWord(directoryPrefix)}*`,
   ].join('\n');
 }
 

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 
 import { createLabNetwork, LabNetwork, OwnedLabNetwork } from './lab-network';
@@ -23,28 +20,27 @@ export class Lab {
 
   private constructor(
     private readonly owned: OwnedLabNetwork,
-    readonly pki: Pki,
-    /** Configs, logs, status files and sockets; removed by stop(). */
-    readonly directory: string
+    readonly pki: Pki
   ) {}
 
   /** Throws (so the test fails) when not root or openvpn, ip, openssl or ping is missing. */
   static async start(): Promise<Lab> {
     const tools = requireLabTools();
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'vpnscope-e2e-'));
-    const network = await createLabNetwork(tools, directory).catch(async (error: unknown) => {
-      await rm(directory, { recursive: true, force: true });
-      throw error;
-    });
-    const pki = await createPki(tools, path.join(directory, 'pki')).catch(async (error: unknown) => {
+    const network = await createLabNetwork(tools);
+    const pki = await createPki(tools, path.join(network.directory, 'pki')).catch(async (error: unknown) => {
       await network.destroy();
       throw error;
     });
-    return new Lab(network, pki, directory);
+    return new Lab(network, pki);
   }
 
   get network(): LabNetwork {
     return this.owned;
+  }
+
+  /** Configs, logs, status files and sockets; removed by stop(). */
+  get directory(): string {
+    return this.owned.directory;
   }
 
   /** Starts OpenVPN and resolves once it is initialised. Only one server may run at a time. */
