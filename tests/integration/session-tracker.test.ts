@@ -223,4 +223,31 @@ describe('SessionTracker on a real SQLite file', () => {
       ended: null,
     });
   });
+
+  it('tells its listeners exactly the traffic and events it stored', () => {
+    const heard = { bytesIn: 0, bytesOut: 0, kinds: [] as string[] };
+    tracker.addListener({
+      traffic: (_server, _user, bytesIn, bytesOut) => {
+        heard.bytesIn += bytesIn;
+        heard.bytesOut += bytesOut;
+      },
+      event: (_server, event) => heard.kinds.push(event.kind),
+    });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_000, sessions: [session('1', 'alice', 100, 100)] });
+    tracker.applySnapshot({
+      server: 'udp1194',
+      ts: 2_010,
+      sessions: [session('1', 'alice', 150, 130), session('2', 'bob', 9, 9, 2_005)],
+    });
+    tracker.applyCounters('udp1194', 2_012, [{ clientId: 2, bytesIn: 20, bytesOut: 10 }]);
+    tracker.finishSession('udp1194', {
+      session: session('3', 'old', 500, 400, 1_000),
+      endedAt: 1_500,
+      endReason: 'Exit',
+    });
+    tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('2', 'bob', 20, 10, 2_005)] });
+    tracker.recordEvent('udp1194', { ts: 2_021, kind: 'auth_failure', realAddress: '198.18.0.9:5000' });
+    expect({ bytesIn: heard.bytesIn, bytesOut: heard.bytesOut }).toEqual(trafficSum());
+    expect(heard.kinds.sort()).toEqual(['auth_failure', 'connect', 'connect', 'connect', 'disconnect', 'disconnect']);
+  });
 });

@@ -124,12 +124,17 @@ export class SessionStore {
    * Ends a live session at its exact end with its last traffic, or (when it was never live here,
    * as in a backfill) records it whole. Recording the same finished session twice changes nothing.
    */
-  recordFinishedSession(serverId: number, finished: FinishedSession, live: LiveSession | null): void {
+  recordFinishedSession(
+    serverId: number,
+    finished: FinishedSession,
+    live: LiveSession | null
+  ): { slices: TrafficSlice[]; events: VpnEvent[] } | null {
     const s = this.statements;
     const { session, endedAt, endReason } = finished;
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
       let sessionId: number;
       let slices: TrafficSlice[];
+      const events: VpnEvent[] = [];
       if (live) {
         sessionId = live.id;
         const deltaIn = counterDelta(live.bytesIn, session.bytesIn);
@@ -140,26 +145,24 @@ export class SessionStore {
         const inserted = s.insertSessionOnce.get(sessionParams(serverId, endedAt, session)) as
           { id: number } | undefined;
         if (!inserted) {
-          return; // already recorded by an earlier run
+          return null; // already recorded by an earlier run
         }
         sessionId = inserted.id;
         slices = spreadOverHours(session.connectedSince, endedAt, session.bytesIn, session.bytesOut);
-        s.insertEvent.run(
-          eventParams(serverId, {
-            ts: session.connectedSince,
-            kind: 'connect',
-            user: session.user,
-            realAddress: session.realAddress,
-          })
-        );
+        events.push({
+          ts: session.connectedSince,
+          kind: 'connect',
+          user: session.user,
+          realAddress: session.realAddress,
+        });
       }
+      events.push({ ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason });
       for (const slice of slices) {
         s.insertTraffic.run({ sessionId, serverId, user: session.user, ...slice });
       }
       s.endSession.run({ id: sessionId, ts: endedAt, reason: endReason });
-      s.insertEvent.run(
-        eventParams(serverId, { ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason })
-      );
+      events.forEach((event) => s.insertEvent.run(eventParams(serverId, event)));
+      return { slices, events };
     })();
   }
 

@@ -1,7 +1,7 @@
 import type { ClientInfo, ServerSnapshot } from '../model';
 import type { SessionStore } from '../store/session-store';
 import type { VpnEvent } from '../store/events';
-import { counterDelta, diffSnapshot, sessionDetails, type LiveSession } from './snapshot-diff';
+import { counterDelta, diffSnapshot, sessionDetails, type LiveSession, type SnapshotDiff } from './snapshot-diff';
 import type { FinishedSession } from '../store/session-store';
 
 export interface PoolSize {
@@ -23,6 +23,15 @@ export interface ClientCounter {
   clientId: number;
   bytesIn: number;
   bytesOut: number;
+}
+
+/**
+ * Told of every byte and event the tracker records, after it is stored: how /metrics keeps its
+ * counters without querying the database at scrape time.
+ */
+export interface TrackerListener {
+  traffic(server: string, user: string, bytesIn: number, bytesOut: number): void;
+  event(server: string | null, event: VpnEvent): void;
 }
 
 /** How long app/platform facts wait for their session to appear in a status report. */
@@ -49,7 +58,13 @@ interface TrackedServer {
 export class SessionTracker {
   private readonly servers = new Map<string, TrackedServer>();
 
+  private readonly listeners: TrackerListener[] = [];
+
   constructor(private readonly store: SessionStore) {}
+
+  addListener(listener: TrackerListener): void {
+    this.listeners.push(listener);
+  }
 
   registerServer(name: string, kind: 'openvpn' | 'pptpd', pool: PoolSize): number {
     const id = this.store.upsertServer(name, kind, pool.size, pool.source);
@@ -93,6 +108,7 @@ export class SessionTracker {
       this.applyPendingInfo(server, session, snapshot.ts);
     }
     server.lastPollAt = snapshot.ts;
+    this.notifyPoll(server.name, snapshot.ts, diff);
     return {
       server: server.name,
       opened: diff.opened.length,
@@ -123,6 +139,7 @@ export class SessionTracker {
       return [update];
     });
     this.store.recordCounters(server.id, ts, updates);
+    updates.forEach(({ live, deltaIn, deltaOut }) => this.notifyTraffic(server.name, live.user, deltaIn, deltaOut));
     for (const { live, bytesIn, bytesOut } of updates) {
       live.bytesIn = bytesIn;
       live.bytesOut = bytesOut;
@@ -154,7 +171,13 @@ export class SessionTracker {
   finishSession(serverName: string, finished: FinishedSession): void {
     const server = this.server(serverName);
     const live = server.live.get(finished.session.key);
-    this.store.recordFinishedSession(server.id, finished, live ?? null);
+    const written = this.store.recordFinishedSession(server.id, finished, live ?? null);
+    if (written) {
+      written.slices.forEach((slice) =>
+        this.notifyTraffic(server.name, finished.session.user, slice.bytesIn, slice.bytesOut)
+      );
+      written.events.forEach((event) => this.listeners.forEach((listener) => listener.event(server.name, event)));
+    }
     if (live) {
       this.forget(server, live);
     }
@@ -162,10 +185,42 @@ export class SessionTracker {
 
   recordEvent(serverName: string | null, event: VpnEvent): void {
     this.store.recordEvent(serverName === null ? null : this.server(serverName).id, event);
+    this.listeners.forEach((listener) => listener.event(serverName, event));
   }
 
   liveSessions(serverName: string): ReadonlyMap<string, LiveSession> {
     return this.server(serverName).live;
+  }
+
+  private notifyPoll(serverName: string, ts: number, diff: SnapshotDiff): void {
+    if (this.listeners.length === 0) {
+      return;
+    }
+    for (const { observed, countFromZero } of diff.opened) {
+      if (countFromZero) {
+        this.notifyTraffic(serverName, observed.user, observed.bytesIn, observed.bytesOut);
+      }
+      const connect: VpnEvent = {
+        ts: observed.connectedSince,
+        kind: 'connect',
+        user: observed.user,
+        realAddress: observed.realAddress,
+      };
+      this.listeners.forEach((listener) => listener.event(serverName, connect));
+    }
+    for (const { observed, deltaIn, deltaOut } of diff.continued) {
+      this.notifyTraffic(serverName, observed.user, deltaIn, deltaOut);
+    }
+    for (const session of diff.closed) {
+      const disconnect: VpnEvent = { ts, kind: 'disconnect', user: session.user };
+      this.listeners.forEach((listener) => listener.event(serverName, disconnect));
+    }
+  }
+
+  private notifyTraffic(serverName: string, user: string, bytesIn: number, bytesOut: number): void {
+    if (bytesIn > 0 || bytesOut > 0) {
+      this.listeners.forEach((listener) => listener.traffic(serverName, user, bytesIn, bytesOut));
+    }
   }
 
   private remember(server: TrackedServer, session: LiveSession): void {
