@@ -64,6 +64,9 @@ describe('SessionTracker on a real SQLite file', () => {
     });
 
     expect(summary).toMatchObject({ opened: 0, closed: 1, active: 1, poolSize: 253 });
+    expect(tracker.serverStates()).toEqual([
+      { name: 'udp1194', kind: 'openvpn', pool: { size: 253, source: 'test' }, liveSessions: 1, lastPollAt: 2_020 },
+    ]);
     const rows = db
       .prepare('SELECT user, started_at, ended_at, bytes_in, bytes_out, end_reason FROM sessions ORDER BY id')
       .all();

@@ -18,6 +18,14 @@ export interface PollSummary {
   poolSize: number | null;
 }
 
+export interface ServerState {
+  name: string;
+  kind: 'openvpn' | 'pptpd';
+  pool: PoolSize;
+  liveSessions: number;
+  lastPollAt: number | null;
+}
+
 /** A cumulative byte count of one client between status polls (OpenVPN's `>BYTECOUNT_CLI`). */
 export interface ClientCounter {
   clientId: number;
@@ -186,6 +194,17 @@ export class SessionTracker {
   recordEvent(serverName: string | null, event: VpnEvent): void {
     this.store.recordEvent(serverName === null ? null : this.server(serverName).id, event);
     this.listeners.forEach((listener) => listener.event(serverName, event));
+  }
+
+  /** Every server's pool and open-session count as tracked now: cheap, for /metrics at scrape time. */
+  serverStates(): ServerState[] {
+    return [...this.servers.values()].map((server) => ({
+      name: server.name,
+      kind: server.kind,
+      pool: server.pool,
+      liveSessions: server.live.size,
+      lastPollAt: server.lastPollAt,
+    }));
   }
 
   liveSessions(serverName: string): ReadonlyMap<string, LiveSession> {
