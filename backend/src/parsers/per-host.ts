@@ -25,4 +25,7 @@ export class PerHost<K, V> {
       }
     }
   }
+  entries(): Array<[string, K]> {
+    return [...this.hosts].flatMap(([host, map]) => [...map.keys()].map((key): [string, K] => [host, key]));
+  }
 }

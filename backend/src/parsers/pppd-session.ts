@@ -74,6 +74,7 @@ interface Pppd {
 export interface PptpdAssemblerState {
   pppds: Array<{ session: PptpdSession; opened: boolean }>;
   controlConnections: ControlConnection[];
+  ignoredUntilExit: Array<{ host: string; pid: number }>;
 }
 
 const NO_OUTPUT: readonly PptpdOutput[] = Object.freeze([]);
@@ -87,7 +88,8 @@ export class PppdSessionAssembler {
   private readonly pppds = new PerHost<number, Pppd>();
   private readonly interfaces = new PerHost<string, Pppd>();
   private readonly controls: ControlConnections;
-  private readonly orphans = new PerHost<number, true>();
+  /** PIDs whose lines mean nothing to us until their `Exit.`: no start seen, or their session was closed early. */
+  private readonly ignoredUntilExit = new PerHost<number, true>();
 
   constructor(state?: PptpdAssemblerState) {
     for (const { session, opened } of state?.pppds ?? []) {
@@ -98,6 +100,9 @@ export class PppdSessionAssembler {
       }
     }
     this.controls = new ControlConnections(state?.controlConnections);
+    for (const { host, pid } of state?.ignoredUntilExit ?? []) {
+      this.ignoredUntilExit.set(host, pid, true);
+    }
   }
 
   /**
@@ -139,6 +144,7 @@ export class PppdSessionAssembler {
     return {
       pppds: [...this.pppds.values()].map(({ session, opened }) => ({ session: { ...session }, opened })),
       controlConnections: this.controls.list(),
+      ignoredUntilExit: this.ignoredUntilExit.entries().map(([host, pid]) => ({ host, pid })),
     };
   }
 
@@ -158,7 +164,7 @@ export class PppdSessionAssembler {
     }
     const pppd = this.pppds.get(host, pid);
     if (pppd === undefined) {
-      return this.orphan(host, pid, message.kind === 'exit', line);
+      return this.ignore(host, pid, message.kind === 'exit', line);
     }
     const session = pppd.session;
     session.lastSeenAt = ts;
@@ -222,7 +228,7 @@ export class PppdSessionAssembler {
       );
       this.close(previous, previous.session.lastSeenAt, 'lost', out);
     }
-    this.orphans.delete(host, pid);
+    this.ignoredUntilExit.delete(host, pid);
     const session: PptpdSession = {
       key: `${host}:${pid}:${ts}`,
       host,
@@ -239,21 +245,27 @@ export class PppdSessionAssembler {
     this.pppds.set(host, pid, { session, opened: false, changed: false });
   }
 
-  /** An interface name belongs to one pppd at a time: a new holder means the old one is gone. */
+  /**
+   * An interface name belongs to one pppd at a time: a new holder means the old pppd is gone.
+   * One that had logged an end reason was shutting down (its counts are printed before the
+   * kernel frees the name) and only its `Exit.` is still to come; one that had not vanished
+   * without a trace. Either way its remaining lines are ignored until that `Exit.`.
+   */
   private bindInterface(pppd: Pppd, name: string, line: number, out: PptpdOutput[]): void {
     const { host } = pppd.session;
     const holder = this.interfaces.get(host, name);
-    // a holder that already logged an end reason is shutting down and may free the name just
-    // before its own `Exit.` line, which will close it
-    if (holder !== undefined && holder !== pppd && holder.session.endReason === undefined) {
-      const { pid } = holder.session;
-      out.push(
-        issue(
-          line,
-          `${name} on ${host} taken by pppd[${pppd.session.pid}] while pppd[${pid}] had no "Exit." line: closing pppd[${pid}]'s session`
-        )
-      );
+    if (holder !== undefined && holder !== pppd) {
+      const { pid, endReason } = holder.session;
+      if (endReason === undefined) {
+        out.push(
+          issue(
+            line,
+            `${name} on ${host} taken by pppd[${pppd.session.pid}] while pppd[${pid}] had logged no end: closing pppd[${pid}]'s session as lost`
+          )
+        );
+      }
       this.close(holder, holder.session.lastSeenAt, 'lost', out);
+      this.ignoredUntilExit.set(host, pid, true);
     }
     this.interfaces.set(host, name, pppd);
     set(pppd, 'interface', name);
@@ -273,12 +285,12 @@ export class PppdSessionAssembler {
   }
 
   /** Reported once per PID until its `Exit.`, so a mid-session log start costs one issue, not hundreds. */
-  private orphan(host: string, pid: number, isExit: boolean, line: number): readonly PptpdOutput[] {
-    const reported = this.orphans.has(host, pid);
+  private ignore(host: string, pid: number, isExit: boolean, line: number): readonly PptpdOutput[] {
+    const reported = this.ignoredUntilExit.has(host, pid);
     if (isExit) {
-      this.orphans.delete(host, pid);
+      this.ignoredUntilExit.delete(host, pid);
     } else {
-      this.orphans.set(host, pid, true);
+      this.ignoredUntilExit.set(host, pid, true);
     }
     return reported
       ? NO_OUTPUT
