@@ -55,7 +55,8 @@ describe('the OpenVPN e2e lab', () => {
     lab = await Lab.start();
   }, TEST_TIMEOUT_MS);
 
-  afterEach(() => lab.stop(), TEST_TIMEOUT_MS);
+  // lab is unset when Lab.start() threw: its own error is the one to read
+  afterEach(() => lab?.stop(), TEST_TIMEOUT_MS);
 
   it(
     'lists every connected client by common name and tunnel address in the status file',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import { LabContext } from './lab-context';
 import { createLabNetwork, LabNetwork, OwnedLabNetwork } from './lab-network';
 import { ClientOptions, OpenVpnClient } from './openvpn-client';
 import { OpenVpnProcess } from './openvpn-process';
@@ -54,7 +55,7 @@ export class Lab {
   }
 
   /** Starts a client that connects in the background: await `waitConnected()` or `waitFailed()`. */
-  connect(commonName: string, options?: ClientOptions): Promise<OpenVpnClient> {
+  async connect(commonName: string, options?: ClientOptions): Promise<OpenVpnClient> {
     const sequence = this.clientCount;
     this.clientCount += 1;
     return OpenVpnClient.connect(this.context(), sequence, commonName, options);
@@ -72,7 +73,7 @@ export class Lab {
     return this.stopping;
   }
 
-  private context() {
+  private context(): LabContext {
     if (this.stopping) {
       throw new Error(`Lab ${this.network.index} is stopped`);
     }

@@ -74,15 +74,18 @@ export class OpenVpnClient {
     const fileStem = path.join(context.directory, `client-${sequence}-${commonName}`);
     const configPath = `${fileStem}.conf`;
     await writeFile(configPath, configText);
-    const label = `client ${commonName} (${device})`;
-    const process = context.track(
-      OpenVpnProcess.start(context.tools, label, network.clientNamespace, configPath, `${fileStem}.log`)
-    );
+    const files = {
+      label: `client ${commonName} (${device})`,
+      namespace: network.clientNamespace,
+      configPath,
+      logPath: `${fileStem}.log`,
+    };
+    const process = context.track(OpenVpnProcess.start(context.tools, files));
     return new OpenVpnClient(context, process, commonName, device, configPath, configText);
   }
 
   get logPath(): string {
-    return this.process.logPath;
+    return this.process.files.logPath;
   }
 
   get isRunning(): boolean {

@@ -4,6 +4,15 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { LabTools } from './preflight';
 import { waitFor } from './wait';
 
+export interface ProcessFiles {
+  /** Names the process in errors, e.g. `client user1 (tun0)`. */
+  readonly label: string;
+  readonly namespace: string;
+  readonly configPath: string;
+  /** Appended to, never truncated: a restarted server keeps its history in one file. */
+  readonly logPath: string;
+}
+
 export interface LogWaitOptions {
   readonly timeoutMs?: number;
   /** A line matching this ends the wait with an error (e.g. success while waiting for a failure). */
@@ -23,8 +32,7 @@ export class OpenVpnProcess {
 
   private constructor(
     private readonly child: ChildProcess,
-    readonly label: string,
-    readonly logPath: string,
+    readonly files: ProcessFiles,
     readonly logOffset: number
   ) {
     this.exited = new Promise((resolve) => {
@@ -39,15 +47,15 @@ export class OpenVpnProcess {
     });
   }
 
-  static start(tools: LabTools, label: string, namespace: string, configPath: string, logPath: string): OpenVpnProcess {
-    const log = openSync(logPath, 'a');
-    const logOffset = statSync(logPath).size;
+  static start(tools: LabTools, files: ProcessFiles): OpenVpnProcess {
+    const log = openSync(files.logPath, 'a');
+    const logOffset = statSync(files.logPath).size;
     try {
       // `ip netns exec` execs OpenVPN in place, so the child's pid is OpenVPN's own
-      const child = spawn(tools.ip, ['netns', 'exec', namespace, tools.openvpn, '--config', configPath], {
+      const child = spawn(tools.ip, ['netns', 'exec', files.namespace, tools.openvpn, '--config', files.configPath], {
         stdio: ['ignore', log, log],
       });
-      return new OpenVpnProcess(child, label, logPath, logOffset);
+      return new OpenVpnProcess(child, files, logOffset);
     } finally {
       closeSync(log);
     }
@@ -64,19 +72,19 @@ export class OpenVpnProcess {
   /** Resolves with the first line of this run's log that matches `pattern`. */
   waitForLog(pattern: RegExp, options: LogWaitOptions = {}): Promise<string> {
     return waitFor(
-      `${this.label} to log ${pattern}`,
+      `${this.files.label} to log ${pattern}`,
       () => {
         const lines = this.linesOfThisRun();
         const failure = options.failOn && lines.find((line) => options.failOn?.test(line));
         if (failure) {
-          throw new Error(`${this.label} logged "${failure}" while waiting for ${pattern}\n${this.describe()}`);
+          throw new Error(`${this.files.label} logged "${failure}" while waiting for ${pattern}\n${this.describe()}`);
         }
         const match = lines.find((line) => pattern.test(line));
         if (match !== undefined) {
           return match;
         }
         if (this.exit !== undefined) {
-          throw new Error(`${this.label} ${this.exit} before logging ${pattern}\n${this.describe()}`);
+          throw new Error(`${this.files.label} ${this.exit} before logging ${pattern}\n${this.describe()}`);
         }
         return undefined;
       },
@@ -85,7 +93,7 @@ export class OpenVpnProcess {
   }
 
   linesOfThisRun(): string[] {
-    return readFileSync(this.logPath).subarray(this.logOffset).toString('utf8').split('\n');
+    return readFileSync(this.files.logPath).subarray(this.logOffset).toString('utf8').split('\n');
   }
 
   /** Sends `signal` and waits for the exit; a process that ignores SIGTERM is killed after a grace period. */
@@ -104,6 +112,6 @@ export class OpenVpnProcess {
 
   private describe(): string {
     const tail = this.linesOfThisRun().slice(-LOG_TAIL_LINES).join('\n');
-    return `--- last lines of ${this.logPath} (${this.exit ?? 'still running'}) ---\n${tail}`;
+    return `--- last lines of ${this.files.logPath} (${this.exit ?? 'still running'}) ---\n${tail}`;
   }
 }

@@ -36,8 +36,22 @@ const SERVER_PORT = 1194;
 const MANAGEMENT_PORT = 7505;
 const READY = /Initialization Sequence Completed/;
 
-export class OpenVpnServer {
+/** What a started server was given, fixed for its lifetime (restarts reuse it). */
+interface ServerSetup {
   readonly configText: string;
+  readonly configPath: string;
+  readonly logPath: string;
+  readonly statusPath: string;
+  readonly statusVersion: StatusVersion;
+  readonly management: ManagementEndpoint | undefined;
+}
+
+export class OpenVpnServer implements ServerSetup {
+  readonly configText: string;
+  readonly configPath: string;
+  /** Appended to across restarts. */
+  readonly logPath: string;
+  readonly statusPath: string;
   readonly statusVersion: StatusVersion;
   readonly management: ManagementEndpoint | undefined;
   /** The IPv4 tunnel network, `198.19.X.0/24`. */
@@ -48,14 +62,14 @@ export class OpenVpnServer {
   private constructor(
     private readonly context: LabContext,
     private process: OpenVpnProcess,
-    readonly configPath: string,
-    readonly logPath: string,
-    readonly statusPath: string,
-    settings: { configText: string; statusVersion: StatusVersion; management: ManagementEndpoint | undefined }
+    setup: ServerSetup
   ) {
-    this.configText = settings.configText;
-    this.statusVersion = settings.statusVersion;
-    this.management = settings.management;
+    this.configText = setup.configText;
+    this.configPath = setup.configPath;
+    this.logPath = setup.logPath;
+    this.statusPath = setup.statusPath;
+    this.statusVersion = setup.statusVersion;
+    this.management = setup.management;
     this.poolNetwork = context.network.poolNetwork;
     this.vpnAddress = context.network.serverVpnAddress;
   }
@@ -64,24 +78,26 @@ export class OpenVpnServer {
   static async start(context: LabContext, fileStem: string, options: ServerOptions = {}): Promise<OpenVpnServer> {
     const file = (suffix: string) => path.join(context.directory, `${fileStem}${suffix}`);
     const management = managementEndpoint(context, options, file('-management.sock'));
-    const passwordPath = options.management?.password === undefined ? undefined : file('-management.pw');
+    const password = options.management?.password;
+    const passwordPath = password === undefined ? undefined : file('-management.pw');
     if (passwordPath !== undefined) {
-      await writeFile(passwordPath, `${options.management?.password}\n`, { mode: 0o600 });
+      await writeFile(passwordPath, `${password}\n`, { mode: 0o600 });
     }
     const statusVersion = options.status?.version ?? 2;
     const statusPath = file('-status.log');
     const configText = serverConfig(context, options, { statusPath, statusVersion, management, passwordPath });
-    const configPath = file('.conf');
-    await writeFile(configPath, configText);
-    const logPath = file('.log');
-    const process = context.track(
-      OpenVpnProcess.start(context.tools, fileStem, context.network.serverNamespace, configPath, logPath)
-    );
-    const server = new OpenVpnServer(context, process, configPath, logPath, statusPath, {
+    const setup = {
       configText,
+      configPath: file('.conf'),
+      logPath: file('.log'),
+      statusPath,
       statusVersion,
       management,
-    });
+    };
+    await writeFile(setup.configPath, configText);
+    const { configPath, logPath } = setup;
+    const files = { label: fileStem, namespace: context.network.serverNamespace, configPath, logPath };
+    const server = new OpenVpnServer(context, context.track(OpenVpnProcess.start(context.tools, files)), setup);
     await server.waitForLog(READY);
     return server;
   }
@@ -112,15 +128,7 @@ export class OpenVpnServer {
   /** SIGTERM, then the same config again (the log is appended to); resolves when the new run is initialised. */
   async restart(): Promise<void> {
     await this.process.stop('SIGTERM');
-    this.process = this.context.track(
-      OpenVpnProcess.start(
-        this.context.tools,
-        this.process.label,
-        this.context.network.serverNamespace,
-        this.configPath,
-        this.logPath
-      )
-    );
+    this.process = this.context.track(OpenVpnProcess.start(this.context.tools, this.process.files));
     await this.waitForLog(READY);
   }
 

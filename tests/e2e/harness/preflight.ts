@@ -34,7 +34,7 @@ export function requireLabTools(): LabTools {
     problems.push(`must run as root (uid ${process.getuid?.()}): network namespaces and tun devices need it`);
   }
   if (!hasAccess('/dev/net/tun', constants.R_OK | constants.W_OK)) {
-    problems.push('/dev/net/tun is missing: the kernel tun driver is needed for OpenVPN');
+    problems.push('/dev/net/tun is missing or not accessible: OpenVPN needs the kernel tun driver');
   }
   const found: Partial<Record<keyof LabTools, string>> = {};
   for (const tool of Object.keys(TOOL_PACKAGES) as Array<keyof LabTools>) {
