@@ -30,12 +30,19 @@ export function generateStatusReport(n: number, seed = 1): StatusReport {
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const firstClientId = Math.floor(random() * 5000);
   const clients: StatusClient[] = [];
+  // like a directory's account names: the second alice.smith becomes alice.smith2
+  const namesTaken = new Map<string, number>();
+  const uniquePerson = (name: string) => {
+    const taken = namesTaken.get(name) ?? 0;
+    namesTaken.set(name, taken + 1);
+    return taken === 0 ? name : `${name}${taken + 1}`;
+  };
   let poolIndex = 0;
   for (let i = 0; i < n; i++) {
     // a few connections not yet authenticated (UNDEF, no address) and a few duplicate-cn logins
     const unauthenticated = n >= 10 && random() < 0.003;
     const duplicate = !unauthenticated && clients.length > 0 && random() < 0.005;
-    const person = `${pick(FIRST_NAMES)}.${pick(LAST_NAMES)}`;
+    const person = uniquePerson(`${pick(FIRST_NAMES)}.${pick(LAST_NAMES)}`);
     const commonName = unauthenticated ? 'UNDEF' : duplicate ? pick(clients).commonName : `${person}${pick(DEVICES)}`;
     const age = unauthenticated ? 1 + Math.floor(random() * 10) : 5 + Math.floor(WEEK * random() ** 3);
     const rate = unauthenticated ? 40 : 50 * Math.exp(random() * 7);
