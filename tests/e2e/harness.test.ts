@@ -131,6 +131,19 @@ describe('the OpenVPN e2e lab', () => {
   );
 
   it(
+    'lets two clients share a common name when the server allows duplicate-cn',
+    async () => {
+      const server = await lab.startServer({ duplicateCn: true });
+      const twins = await Promise.all([lab.connect('shared'), lab.connect('shared')]);
+      const addresses = await Promise.all(twins.map((client) => client.waitConnected()));
+
+      expect(addresses[0].ipv4).not.toBe(addresses[1].ipv4);
+      await waitForCommonNames(server, ['shared', 'shared']);
+    },
+    TEST_TIMEOUT_MS
+  );
+
+  it(
     'sends the app name as IV_GUI_VER peer info',
     async () => {
       const server = await lab.startServer();
