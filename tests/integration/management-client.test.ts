@@ -188,12 +188,18 @@ describe('ManagementClient against OpenVPN', () => {
     expect(refused).not.toContain(wrong);
   });
 
-  it('says so when the interface wants a password and none is configured', async () => {
+  it('says so when the interface wants a password and none, or no single line, is configured', async () => {
     await startOpenvpn([socketPath(), 'unix', passwordFile(PASSWORD)]);
-    const management = client({ target: { path: socketPath() } });
-    const down = downWith(management, /password/);
-    management.start();
+    const withNone = client({ target: { path: socketPath() } });
+    const down = downWith(withNone, /password/);
+    withNone.start();
     expect(await down).toBe('the management interface asks for a password and none is configured');
+    await withNone.close();
+
+    const withTwoLines = client({ target: { path: socketPath() }, password: `${PASSWORD}\nsignal SIGTERM` });
+    const refused = downWith(withTwoLines, /password/);
+    withTwoLines.start();
+    expect(await refused).toBe('the management password must be a single line');
   });
 
   it('goes down when the server stops and up again when it is back', async () => {

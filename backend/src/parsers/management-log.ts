@@ -113,11 +113,13 @@ const SECURITY_RULES: SecurityRule[] = [
   { kind: 'tls_error', pattern: /^OpenSSL: error\b/ },
 ];
 
-const SECURITY_MARKERS =
-  /(?:^|\s)(?=VERIFY (?:\S+ )?ERROR\b|VERIFY CRL: |OpenSSL: |TLS Auth Error\b|TLS: Username\/auth-token |SENT CONTROL \[.*\]: 'AUTH_FAILED|TLS[ _](?:Error|ERROR)\b)/;
+/** Where a security message starts: at the beginning, or after a client prefix and a space. */
+const SECURITY_MESSAGE = new RegExp(
+  `(?:^|\\s)(?=${SECURITY_RULES.map((rule) => rule.pattern.source.slice(1)).join('|')})`
+);
 
 function securitySignal(message: string): SecuritySignal | null {
-  const marker = SECURITY_MARKERS.exec(message);
+  const marker = SECURITY_MESSAGE.exec(message);
   if (!marker) {
     return null;
   }

@@ -145,6 +145,8 @@ export class ManagementConnection {
       this.end('bad password');
     } else if (this.password === undefined) {
       this.end('the management interface asks for a password and none is configured');
+    } else if (/[\r\n]/.test(this.password)) {
+      this.end('the management password must be a single line');
     } else {
       this.phase = 'password-sent';
       this.framer.expectReply(['line']);
