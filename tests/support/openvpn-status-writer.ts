@@ -52,7 +52,7 @@ const CLIENT_COLUMNS: Record<OpenVpnRelease, string[]> = {
 const V1_CLIENT_COLUMNS = ['Common Name', 'Real Address', 'Bytes Received', 'Bytes Sent', 'Connected Since'];
 const ROUTE_COLUMNS = ['Virtual Address', 'Common Name', 'Real Address', 'Last Ref', 'Last Ref (time_t)'];
 /** What OpenVPN prints in `Peer ID` for a client without one (MAX_PEER_ID). */
-export const NO_PEER_ID = 16777215;
+const NO_PEER_ID = 16777215;
 
 export function formatStatus(report: StatusReport, options: StatusWriterOptions): string {
   const release = options.release ?? '2.6';
