@@ -9,3 +9,4 @@ export type { ClientOptions, TunnelAddresses } from './openvpn-client';
 export type { CertificateFiles, Pki } from './pki';
 export { waitFor } from './wait';
 export type { WaitOptions } from './wait';
+export type { LogWaitOptions } from './openvpn-process';
