@@ -1,5 +1,6 @@
 import type { DataFrameJSON } from '../../backend/src/contract';
 import {
+  addPolls,
   addServer,
   addSession,
   addSteadyTraffic,
@@ -17,7 +18,7 @@ const labelsOf = (frames: DataFrameJSON[]) => frames.map((frame) => frame.schema
 /**
  * Polls every 10 s from 10:00 to 11:00; rates are whole numbers of bytes per second:
  * alice (vpn-a) 100 in / 200 out all hour; bob (vpn-a) 50 / 50 until 10:30;
- * carol (vpn-b) 300 / 10, idle from 10:20 to 10:30; dave (vpn-b) 1 / 1, polled once a minute.
+ * carol (vpn-b) 300 / 10, idle from 10:20 to 10:30; dave (vpn-b) 1 / 1, moving 60 bytes once a minute.
  */
 describe('traffic query', () => {
   let store: TestDatabase;
@@ -28,6 +29,8 @@ describe('traffic query', () => {
     const { db } = store;
     const vpnA = addServer(db, 'vpn-a', { lastPollAt: t('11:00:00') });
     const vpnB = addServer(db, 'vpn-b', { lastPollAt: t('11:00:00') });
+    addPolls(db, vpnA, { from: t('10:00:00'), to: t('11:00:00'), everyS: 10 });
+    addPolls(db, vpnB, { from: t('10:00:00'), to: t('11:00:00'), everyS: 10 });
     const started = { startedAt: t('10:00:00') };
     const alice = addSession(db, { serverId: vpnA, user: 'alice', ...started });
     const bob = addSession(db, { serverId: vpnA, user: 'bob', ...started });
@@ -199,8 +202,9 @@ describe('traffic bucket edges', () => {
   beforeAll(() => {
     store = openTestDatabase();
     const vpn = addServer(store.db, 'vpn-a', { lastPollAt: t('11:00:00') });
-    const yan = addSession(store.db, { serverId: vpn, user: 'yan', startedAt: t('10:00:00') });
-    addSteadyTraffic(store.db, yan, { from: t('10:00:00'), to: t('11:00:00'), everyS: 10 }, 1, 1);
+    addPolls(store.db, vpn, { from: t('10:00:00'), to: t('11:00:00'), everyS: 10 });
+    // A second server polling out of step: 3 s after vpn-a, yet still every 10 s.
+    addPolls(store.db, addServer(store.db, 'vpn-b'), { from: t('10:00:03'), to: t('11:00:00'), everyS: 10 });
     const zoe = addSession(store.db, { serverId: vpn, user: 'zoe', startedAt: t('10:00:00') });
     addTraffic(store.db, zoe, t('10:00:00'), 1, 0);
     addTraffic(store.db, zoe, t('10:01:00'), 600, 0);
@@ -211,7 +215,7 @@ describe('traffic bucket edges', () => {
   afterAll(() => store.close());
 
   it('puts a delta in the bucket its timestamp closes, edges included', () => {
-    const [zoe] = framesFor(store.db, { queryType: 'traffic', user: 'zoe', direction: 'in', unit: 'volume' }, hour);
+    const [zoe] = framesFor(store.db, { queryType: 'traffic', direction: 'in', unit: 'volume' }, hour);
     const volume = valuesOf(zoe, 'volume');
     expect(volume).toHaveLength(60);
     // 10:00:00 closes 09:59, before the range; 11:00:01 opens the next hour.
@@ -220,5 +224,12 @@ describe('traffic bucket edges', () => {
       [30, 70],
       [59, 8000],
     ]);
+  });
+
+  it('reads the poll interval of each server, even when servers poll out of step', () => {
+    const [zoe] = framesFor(store.db, { queryType: 'traffic', direction: 'in' }, { ...hour, intervalS: 1 });
+    const times = valuesOf(zoe, 'time') as number[];
+    expect(times[1] - times[0]).toBe(10_000);
+    expect(times).toHaveLength(360);
   });
 });

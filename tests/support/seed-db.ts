@@ -144,6 +144,18 @@ export function addCapacity(
   );
 }
 
+/**
+ * The capacity samples a server's polls every `everyS` seconds in [from, to] leave behind, as
+ * the tracker stores one per poll; the traffic query reads the poll interval from them.
+ */
+export function addPolls(db: Db, serverId: number, span: { from: number; to: number; everyS: number }, used = 0): void {
+  db.transaction(() => {
+    for (let ts = span.from; ts <= span.to; ts += span.everyS) {
+      addCapacity(db, serverId, 'ipv4', ts, used, null);
+    }
+  })();
+}
+
 export interface EventSeed {
   serverId: number | null;
   ts: number;

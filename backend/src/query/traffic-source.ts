@@ -29,19 +29,33 @@ export interface TrafficSelection {
   user: string | null;
 }
 
-const groupColumn: Record<TrafficGrouping, string> = { none: "''", server: 'server_id', user: 'user' };
+const rowsInRange = `
+  FROM traffic
+  WHERE ts > @after AND ts <= @until AND ${serverMatches('server_id')} AND ${userMatches('user')}`;
 
-const slicesSql = (groupBy: TrafficGrouping): string => {
-  const sums = `
-    SELECT ${deltaBucketSql('ts')} AS bucket, ${groupColumn[groupBy]} AS grp,
-           SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
-    FROM traffic
-    WHERE ts > @after AND ts <= @until AND ${serverMatches('server_id')} AND ${userMatches('user')}
-    GROUP BY bucket, grp`;
-  return groupBy === 'server'
-    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sums}) t JOIN servers s ON s.id = t.grp`
-    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sums})`;
+// Grouping by bucket makes SQLite sort every row. Summing per poll first (GROUP BY ts follows the
+// time key, so it needs no sort) shrinks that to a row per poll and server: 2.5x faster for
+// ungrouped traffic, 1.3x per server. Per user it shrinks nothing, so users skip that step.
+const sumsSql: Record<TrafficGrouping, string> = {
+  none: `
+    SELECT ${deltaBucketSql('ts')} AS bucket, '' AS grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
+    FROM (SELECT ts, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rowsInRange} GROUP BY ts)
+    GROUP BY bucket`,
+  server: `
+    SELECT ${deltaBucketSql('ts')} AS bucket, grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
+    FROM (SELECT ts, server_id AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rowsInRange}
+          GROUP BY ts, server_id)
+    GROUP BY bucket, grp`,
+  user: `
+    SELECT ${deltaBucketSql('ts')} AS bucket, user AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
+    ${rowsInRange}
+    GROUP BY bucket, grp`,
 };
+
+const slicesSql = (groupBy: TrafficGrouping): string =>
+  groupBy === 'server'
+    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sumsSql.server}) t JOIN servers s ON s.id = t.grp`
+    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sumsSql[groupBy]})`;
 
 /** Bytes in and out per bucket and group. */
 export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice[] {
@@ -49,17 +63,19 @@ export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice
   return prepared(db, slicesSql(groupBy)).all({ after, until, width: widthS, server, user }) as TrafficSlice[];
 }
 
-/** How many recent samples to look behind; a few are enough to see the poll interval. */
+/** How many recent polls to look behind; a few are enough to see the poll interval. */
 const SPACING_PROBES = 9;
 
+// Every poll of a server stores one capacity sample (and a traffic row per session that moved
+// bytes), so the gaps between a pool's samples are the poll interval: a seek each on the
+// (server_id, pool, ts) key, where traffic, keyed by time, would need a scan per gap.
 const spacingSql = `
-  SELECT t.ts - (SELECT MAX(p.ts) FROM traffic p WHERE p.session_id = t.session_id AND p.ts < t.ts) AS gap
-  FROM (SELECT session_id, ts FROM traffic WHERE ts BETWEEN @from AND @to ORDER BY ts DESC LIMIT ${SPACING_PROBES}) t`;
+  SELECT c.ts - (SELECT MAX(p.ts) FROM capacity p WHERE p.server_id = c.server_id AND p.pool = c.pool AND p.ts < c.ts) AS gap
+  FROM capacity c WHERE c.ts BETWEEN @from AND @to ORDER BY c.ts DESC LIMIT ${SPACING_PROBES}`;
 
 /**
- * Seconds between stored samples near the end of [from, to]: the median gap between a session's
- * latest samples and the ones before them (a gap is longer when a session idled through a poll,
- * as idle polls store no row; the median shrugs that off). 1 when there is nothing to measure.
+ * Seconds between stored samples near the end of [from, to]: the median gap between recent
+ * polls (the median shrugs off a late or missed poll). 1 when there is nothing to measure.
  * A rollup table will answer with its own resolution instead.
  */
 export function sampleSpacing(db: Db, from: number, to: number): number {
