@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  PppdSessionAssembler,
-  type PptpdAuthFailure,
-  type PptpdOutput,
-  type PptpdSession,
-} from '../../backend/src/parsers/pppd-session';
+import { PppdSessionAssembler } from '../../backend/src/parsers/pppd-session';
+import type { PptpdAuthFailure, PptpdOutput, PptpdSession } from '../../backend/src/parsers/pptpd-records';
 import type { ParseIssue } from '../../backend/src/model';
 import { SyslogYearInferrer, type YearAnchor } from '../../backend/src/parsers/syslog-year';
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { mayHaveWrapped, unwrapPppdCount } from '../../backend/src/parsers/pppd-counters';
-import { PppdSessionAssembler, type PptpdOutput } from '../../backend/src/parsers/pppd-session';
+import { PppdSessionAssembler } from '../../backend/src/parsers/pppd-session';
+import type { PptpdOutput } from '../../backend/src/parsers/pptpd-records';
 import { SyslogYearInferrer } from '../../backend/src/parsers/syslog-year';
 import { readPptpdFixture, replayPptpdLog, utc } from '../support/pptpd-replay';
 
