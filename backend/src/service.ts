@@ -11,6 +11,7 @@ import { PollLoop } from './sources/poll-loop';
 import { StatusFileSource } from './sources/openvpn/status-file-source';
 import { configuredPoolSize } from './sources/openvpn/configured-pool';
 import { installedOpenVpnVersion } from './sources/openvpn/discovery';
+import { createMetrics } from './metrics/create-metrics';
 
 export interface Service {
   app: FastifyInstance;
@@ -30,6 +31,14 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
   const tracker = new SessionTracker(new SessionStore(db));
   const health = new SourceHealthRegistry();
   const openvpnVersion = installedOpenVpnVersion();
+  const metrics = createMetrics({
+    tracker,
+    health,
+    version,
+    perUser: config.metrics.perUser,
+    exporterCompat: config.metrics.exporterCompat,
+    openvpnVersion: config.servers.find((server) => server.openvpnVersion)?.openvpnVersion ?? openvpnVersion,
+  });
   const loops: PollLoop[] = [];
   const onUnexpectedError = (error: unknown) => log.error({ err: error }, 'a poll failed unexpectedly');
 
@@ -64,6 +73,7 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     health,
     version,
     logger: log,
+    metrics,
     apiToken: readSecret(config.api.token, config.api.tokenFile, config.api.tokenEnv),
   });
   const url = await app.listen({ host: config.listen.host, port: config.listen.port });

@@ -1,11 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Db } from '../store/database';
 import type { SourceHealthRegistry } from '../sources/source-health';
+import type { VpnscopeMetrics } from '../metrics/create-metrics';
 import { requireToken } from './auth';
 import { describeValidationErrors } from './schema-errors';
 import { healthRoutes } from './routes/health';
 import { serverRoutes } from './routes/servers';
 import { queryRoutes } from './routes/query';
+import { metricsRoutes } from './routes/metrics';
+import { exporterCompatRoutes } from './routes/exporter-compat';
 
 export interface AppOptions {
   db: Db;
@@ -14,6 +17,8 @@ export interface AppOptions {
   /** When set, every route requires `Authorization: Bearer <apiToken>`. */
   apiToken?: string;
   logger?: FastifyBaseLogger;
+  /** Served on /metrics (and the exporter's /sessions when its compatibility set is on). */
+  metrics?: VpnscopeMetrics;
   /** Unix seconds; injectable so tests can pin "now". */
   now?: () => number;
 }
@@ -32,5 +37,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, options);
   await app.register(serverRoutes, options);
   await app.register(queryRoutes, options);
+  if (options.metrics) {
+    await app.register(metricsRoutes, { metrics: options.metrics });
+    if (options.metrics.exporterCompat) {
+      await app.register(exporterCompatRoutes, { db: options.db });
+    }
+  }
   return app;
 }
