@@ -1,4 +1,4 @@
-import { parseDecimal } from './decimal';
+import { parseDecimalIn } from './decimal';
 
 /**
  * The `Real Address` column in every style OpenVPN has printed it:
@@ -37,7 +37,7 @@ const BAD_PORT = 'no valid port (0-65535)';
 /** The address, or a few words saying what is wrong with it. */
 export function parseRealAddress(text: string): RealAddress | string {
   let protocol: string | undefined;
-  let rest = text;
+  let start = 0;
   const first = text.charCodeAt(0);
   // 'u' and 't' are not hex digits, so no bare address starts with them
   if (first === 117 || first === 116) {
@@ -46,44 +46,51 @@ export function parseRealAddress(text: string): RealAddress | string {
     if (!PROTOCOLS.has(protocol)) {
       return `unknown protocol prefix '${protocol}'`;
     }
-    rest = text.slice(colon + 1);
+    start = colon + 1;
   }
 
-  if (rest.charCodeAt(0) === 91 /* [ */) {
-    const close = rest.indexOf(']');
-    if (close < 0 || (close + 1 < rest.length && rest.charCodeAt(close + 1) !== 58)) {
+  if (text.charCodeAt(start) === 91 /* [ */) {
+    const close = text.indexOf(']', start);
+    if (close < 0 || (close + 1 < text.length && text.charCodeAt(close + 1) !== 58)) {
       return "text after ']' is not ':port'";
     }
-    const ip = rest.slice(1, close);
-    const port = close + 1 < rest.length ? parsePort(rest.slice(close + 2)) : undefined;
-    return port === null ? BAD_PORT : address(ip, ip, port, protocol);
+    const port = close + 1 < text.length ? parsePort(text, close + 2) : undefined;
+    return port === null ? BAD_PORT : address(text, start + 1, close, close, port, protocol);
   }
 
-  const colon = rest.indexOf(':');
-  if (colon < 0 || rest.indexOf(':', colon + 1) >= 0) {
-    return address(rest, rest, undefined, protocol);
+  const colon = text.indexOf(':', start);
+  if (colon < 0 || text.indexOf(':', colon + 1) >= 0) {
+    return address(text, start, text.length, text.length, undefined, protocol);
   }
-  const port = parsePort(rest.slice(colon + 1));
-  return port === null ? BAD_PORT : address(rest, rest.slice(0, colon), port, protocol);
+  const port = parsePort(text, colon + 1);
+  return port === null ? BAD_PORT : address(text, start, text.length, colon, port, protocol);
 }
 
+/**
+ * The address is text[start, end) and its IP text[start, ipEnd). Read in place and sliced only
+ * when needed: this runs for every row of a status report.
+ */
 function address(
-  realAddress: string,
-  realIp: string,
+  text: string,
+  start: number,
+  end: number,
+  ipEnd: number,
   realPort: number | undefined,
   protocol: string | undefined
 ): RealAddress | string {
-  if (!isIpText(realIp)) {
+  if (!isIpText(text, start, ipEnd)) {
     return 'not an IP address';
   }
+  const realAddress = start === 0 && end === text.length ? text : text.slice(start, end);
+  const realIp = ipEnd === end ? realAddress : text.slice(start, ipEnd);
   return { realAddress, realIp, realPort, protocol };
 }
 
 /** A cheap shape check (hex digits, dots, colons; at least one separator), not full validation. */
-function isIpText(ip: string): boolean {
+function isIpText(text: string, start: number, end: number): boolean {
   let separators = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c === 46 || c === 58) {
       separators++;
     } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
@@ -93,7 +100,7 @@ function isIpText(ip: string): boolean {
   return separators > 0;
 }
 
-function parsePort(text: string): number | null {
-  const port = parseDecimal(text);
+function parsePort(text: string, start: number): number | null {
+  const port = parseDecimalIn(text, start, text.length);
   return port !== null && port <= 65535 ? port : null;
 }
