@@ -1,8 +1,7 @@
 import type { ClientInfo, ServerSnapshot } from '../model';
-import type { SessionStore } from '../store/session-store';
+import type { FinishedSession, SessionStore } from '../store/session-store';
 import type { VpnEvent } from '../store/events';
 import { counterDelta, diffSnapshot, sessionDetails, type LiveSession, type SnapshotDiff } from './snapshot-diff';
-import type { FinishedSession } from '../store/session-store';
 
 export interface PoolSize {
   size: number | null;
