@@ -18,14 +18,23 @@ export class PerHost<K, V> {
   has(host: string, key: K): boolean {
     return this.hosts.get(host)?.has(key) ?? false;
   }
-  *values(host?: string): IterableIterator<V> {
-    for (const [name, map] of this.hosts) {
-      if (host === undefined || host === name) {
-        yield* map.values();
-      }
+  /** One host's values, live: iterate without changing this host's entries. */
+  valuesOf(host: string): IterableIterator<V> {
+    return (this.hosts.get(host) ?? EMPTY).values() as IterableIterator<V>;
+  }
+  all(): V[] {
+    return [...this.hosts.values()].flatMap((map) => [...map.values()]);
+  }
+  get size(): number {
+    let size = 0;
+    for (const map of this.hosts.values()) {
+      size += map.size;
     }
+    return size;
   }
   entries(): Array<[string, K]> {
     return [...this.hosts].flatMap(([host, map]) => [...map.keys()].map((key): [string, K] => [host, key]));
   }
 }
+
+const EMPTY = new Map<never, never>();

@@ -79,12 +79,15 @@ export class PppdSessionAssembler {
 
   /** Sessions whose link is up and whose pppd has not exited: read their interfaces' counters. */
   openSessions(): PptpdSession[] {
-    return [...this.pppds.values()].filter((pppd) => pppd.opened).map((pppd) => ({ ...pppd.session }));
+    return this.pppds
+      .all()
+      .filter((pppd) => pppd.opened)
+      .map((pppd) => ({ ...pppd.session }));
   }
 
   state(): PptpdAssemblerState {
     return {
-      pppds: [...this.pppds.values()].map(({ session, opened }) => ({ session: { ...session }, opened })),
+      pppds: this.pppds.all().map(({ session, opened }) => ({ session: { ...session }, opened })),
       controlConnections: this.controls.list(),
       ignoredUntilExit: this.ignoredUntilExit.entries().map(([host, pid]) => ({ host, pid })),
     };

@@ -44,7 +44,7 @@ export class ControlConnections {
    */
   claim(host: string, pppdPid: number, ts: number): ControlConnection | undefined {
     let best: ControlConnection | undefined;
-    for (const control of this.byPid.values(host)) {
+    for (const control of this.byPid.valuesOf(host)) {
       if (
         control.pppdPid === null &&
         control.pid < pppdPid &&
@@ -70,15 +70,14 @@ export class ControlConnections {
   }
 
   list(): ControlConnection[] {
-    return [...this.byPid.values()].map((control) => ({ ...control }));
+    return this.byPid.all().map((control) => ({ ...control }));
   }
 
   private sweepStale(ts: number): void {
-    const all = [...this.byPid.values()];
-    if (all.length < SWEEP_THRESHOLD) {
+    if (this.byPid.size < SWEEP_THRESHOLD) {
       return;
     }
-    for (const control of all) {
+    for (const control of this.byPid.all()) {
       if (ts - control.startedAt > STALE_SECONDS) {
         this.byPid.delete(control.host, control.pid);
       }
