@@ -26,10 +26,11 @@ export interface AppOptions {
 /** Builds the HTTP API without opening a port: `serve` listens on it, tests call `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Per-request info lines would drown the log at every Grafana refresh and Prometheus scrape;
+    // fastify still logs what goes wrong at warn and above.
+    ...(options.logger ? { loggerInstance: options.logger.child({}, { level: 'warn' }) } : { logger: false }),
     ajv: { customOptions: { discriminator: true, allErrors: true } },
     schemaErrorFormatter: describeValidationErrors,
-    disableRequestLogging: true,
   });
   if (options.apiToken) {
     app.addHook('onRequest', requireToken(options.apiToken, 'api.token'));
