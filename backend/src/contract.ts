@@ -9,9 +9,12 @@ export type QueryType = 'sessions' | 'traffic' | 'capacity' | 'apps' | 'events' 
 export interface BaseQuery {
   refId: string;
   queryType: QueryType;
-  /** Only this server (exact name); empty or absent means all servers. */
+  /**
+   * Only these servers: one exact name or a comma-separated list (`vpn1,vpn2`, how the plugin
+   * sends a multi-value or "All" variable); empty or absent means all servers.
+   */
   server?: string;
-  /** Only this user (exact name); empty or absent means all users. */
+  /** Only these users: one exact name or a comma-separated list; empty or absent means all users. */
   user?: string;
 }
 

@@ -1,15 +1,39 @@
 import type { BaseQuery } from '../contract';
 
-/** The server/user filters as SQL parameters `@server`, `@user`: empty or absent means all (NULL). */
-export function filterParams(query: BaseQuery): { server: string | null; user: string | null } {
-  return { server: query.server || null, user: query.user || null };
+/**
+ * The names a server/user filter asks for, as a JSON array for SQLite's json_each; null (no
+ * filter) means all. A filter is one name or a comma-separated list: Grafana sends a multi-value
+ * or "All" variable as `a,b` (the plugin interpolates with the csv format). The whole text counts
+ * as a name too, so a name that itself contains a comma still matches exactly.
+ */
+function namesParam(filter: string | undefined): string | null {
+  if (!filter) {
+    return null;
+  }
+  const listed = filter
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return JSON.stringify([...new Set([filter, ...listed])]);
 }
+
+/** The server/user filters as SQL parameters `@server`, `@user` for the matchers below. */
+export function filterParams(query: BaseQuery): { server: string | null; user: string | null } {
+  return { server: namesParam(query.server), user: namesParam(query.user) };
+}
+
+const listedIn = (column: string, param: 'server' | 'user'): string =>
+  `${column} IN (SELECT value FROM json_each(@${param}))`;
 
 /** `@server` on a table's server_id column; an unknown server name matches nothing. */
 export const serverMatches = (serverIdColumn: string): string =>
-  `(@server IS NULL OR ${serverIdColumn} = (SELECT id FROM servers WHERE name = @server))`;
+  `(@server IS NULL OR ${serverIdColumn} IN (SELECT id FROM servers WHERE ${listedIn('name', 'server')}))`;
 
-export const userMatches = (userColumn: string): string => `(@user IS NULL OR ${userColumn} = @user)`;
+/** `@server` on the `servers` table's own name column. */
+export const serverNameMatches = (nameColumn: string): string =>
+  `(@server IS NULL OR ${listedIn(nameColumn, 'server')})`;
+
+export const userMatches = (userColumn: string): string => `(@user IS NULL OR ${listedIn(userColumn, 'user')})`;
 
 /**
  * Sessions of `alias` connected at some moment of [@from, @to]. It walks the sessions_time index

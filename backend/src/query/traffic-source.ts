@@ -1,7 +1,7 @@
 import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
 import { prepared } from './statements';
-import { serverMatches, userMatches } from './filters';
+import { serverMatches, serverNameMatches, userMatches } from './filters';
 
 /**
  * The one place that reads traffic deltas. Today it reads the raw `traffic` table; when rollup
@@ -25,6 +25,7 @@ export interface TrafficSelection {
   until: number;
   widthS: number;
   groupBy: TrafficGrouping;
+  /** The filters as filterParams() binds them. */
   server: string | null;
   user: string | null;
 }
@@ -88,13 +89,12 @@ export function sampleSpacing(db: Db, from: number, to: number): number {
 
 /**
  * When the (filtered) servers were last polled: traffic is known up to there. Past it a bucket is
- * not idle but not yet seen, so series end there instead of falling to zero.
+ * not idle but not yet seen, so series end there instead of falling to zero. `server` is the
+ * server filter as filterParams() binds it.
  */
 export function lastPollAt(db: Db, server: string | null): number | null {
-  const row = prepared(db, `SELECT MAX(last_poll_at) AS at FROM servers WHERE @server IS NULL OR name = @server`).get({
+  const row = prepared(db, `SELECT MAX(last_poll_at) AS at FROM servers WHERE ${serverNameMatches('name')}`).get({
     server,
-  }) as {
-    at: number | null;
-  };
+  }) as { at: number | null };
   return row.at;
 }
