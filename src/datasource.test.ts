@@ -5,10 +5,10 @@ import {
   type ScopedVars,
   type TimeRange,
 } from '@grafana/data';
-import type { TemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
 import { fakeBackendSrv, type FakeAnswer } from './testing/fakeBackendSrv';
+import { fakeTemplateSrv } from './testing/fakeTemplateSrv';
 import type { VariableQuery, VpnscopeOptions, VpnscopeQuery } from './types';
 
 const proxyUrl = '/api/datasources/proxy/uid/vpnscope';
@@ -27,15 +27,7 @@ function settings(jsonData: VpnscopeOptions = { backendUrl: 'http://127.0.0.1:92
   } as unknown as DataSourceInstanceSettings<VpnscopeOptions>;
 }
 
-/** Stands in for Grafana's TemplateSrv: dashboard variables plus the request's scoped ones. */
-const dashboardVariables: Record<string, string | string[]> = { server: 'vpn1', servers: ['vpn1', 'vpn2'] };
-const templateSrv = {
-  replace: (text: string, scopedVars?: ScopedVars, format?: (value: string | string[]) => string) =>
-    text.replace(/\$(\w+)/g, (match, name: string) => {
-      const value = scopedVars?.[name]?.value ?? dashboardVariables[name];
-      return value === undefined ? match : format ? format(value) : String(value);
-    }),
-} as unknown as TemplateSrv;
+const templateSrv = fakeTemplateSrv({ server: 'vpn1', servers: ['vpn1', 'vpn2'] });
 
 const range: TimeRange = {
   from: dateTime(1_700_000_000_000),

@@ -11,11 +11,12 @@ import {
   type TimeRange,
 } from '@grafana/data';
 import { getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+import { VariableFormatID } from '@grafana/schema';
 import type * as Contract from '../backend/src/contract';
 import { eventAnnotations } from './annotations';
 import { toDataQueryResponse, toMetricFindValues } from './frames';
 import { describeHealth } from './health';
-import { interpolateQuery, joinValues } from './interpolate';
+import { interpolateQuery } from './interpolate';
 import { migrateQuery, migrateVariableQuery, toBackendQuery } from './migrate';
 import { QUERY_DEFAULTS, type QueryFilters, type VpnscopeOptions, type VpnscopeQuery } from './types';
 import { VpnscopeVariableSupport } from './variables';
@@ -98,8 +99,12 @@ export class DataSource extends DataSourceApi<VpnscopeQuery, VpnscopeOptions> {
     }
   }
 
+  /**
+   * A multi-value or "All" variable lands in a filter as `a,b`, the list the backend's filters
+   * take: without an explicit format Grafana would write the glob `{a,b}`.
+   */
   private resolve<Q extends QueryFilters>(query: Q, scopedVars?: ScopedVars): Q {
-    return interpolateQuery(query, (text) => this.templateSrv.replace(text, scopedVars, joinValues));
+    return interpolateQuery(query, (text) => this.templateSrv.replace(text, scopedVars, VariableFormatID.CSV));
   }
 }
 

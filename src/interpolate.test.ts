@@ -1,4 +1,4 @@
-import { interpolateQuery, joinValues } from './interpolate';
+import { interpolateQuery } from './interpolate';
 
 /** Stands in for Grafana's TemplateSrv: `$server` is vpn1, `$user` is alice, `$nobody` is empty. */
 const variables: Record<string, string> = { $server: 'vpn1', $user: 'alice', $nobody: '' };
@@ -30,12 +30,5 @@ describe('interpolateQuery', () => {
     const query = { refId: 'A', server: '$server' };
     interpolateQuery(query, replace);
     expect(query.server).toBe('$server');
-  });
-});
-
-describe('joinValues', () => {
-  it('passes a single value through and joins several with commas', () => {
-    expect(joinValues('vpn1')).toBe('vpn1');
-    expect(joinValues(['vpn1', 'vpn2'])).toBe('vpn1,vpn2');
   });
 });

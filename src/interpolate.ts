@@ -26,12 +26,3 @@ export function interpolateQuery<Q extends QueryFilters>(query: Q, interpolate: 
   }
   return resolved;
 }
-
-/**
- * How a multi-value variable (or "All") lands in a filter: its values joined by commas. The
- * contract's filters hold one exact name today, so this is the spelling the backend would have
- * to split if it learns to match several; a single value arrives as itself.
- */
-export function joinValues(value: string | string[]): string {
-  return Array.isArray(value) ? value.join(',') : value;
-}
