@@ -4,7 +4,7 @@ import { registerExporterCompatMetrics } from './exporter-compat-metrics';
 import { registerServerGauges } from './server-gauges';
 import { registerSourceMetrics } from './source-metrics';
 import type { TrackerState } from './tracker-state';
-import { registerTrafficCounters } from './traffic-counters';
+import { registerTrackerCounters } from './tracker-counters';
 
 export interface MetricsOptions {
   tracker: TrackerState;
@@ -53,7 +53,7 @@ export function createMetrics(options: MetricsOptions): VpnscopeMetrics {
 
   registerSourceMetrics(registry, options.health);
   registerServerGauges(registry, options.tracker);
-  registerTrafficCounters(registry, options.tracker, options.perUser);
+  registerTrackerCounters(registry, options.tracker, options.perUser);
   if (options.exporterCompat) {
     registerExporterCompatMetrics(registry, options.tracker, options.health, options.openvpnVersion ?? 'unknown');
   }

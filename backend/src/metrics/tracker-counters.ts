@@ -10,7 +10,7 @@ const SECURITY_KINDS: readonly EventKind[] = ['auth_failure', 'tls_error'];
  * listeners after each write), so a scrape reads counters and never sums the traffic table.
  * Per-user counters exist only when asked for: one series per user is unbounded.
  */
-export function registerTrafficCounters(registry: Registry, tracker: TrackerState, perUser: boolean): void {
+export function registerTrackerCounters(registry: Registry, tracker: TrackerState, perUser: boolean): void {
   const serverNames = () => tracker.serverStates().map((server) => server.name);
   const bytesIn = new Counter({
     name: 'vpnscope_bytes_in_total',
