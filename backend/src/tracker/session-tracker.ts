@@ -41,6 +41,9 @@ export interface TrackerListener {
   event(server: string | null, event: VpnEvent): void;
 }
 
+/** The pool size source of a size a snapshot carried (OpenVPN's `IFCONFIG POOL` log line): exact. */
+export const REPORTED_BY_SERVER = 'reported by the server';
+
 /** How long app/platform facts wait for their session to appear in a status report. */
 const PENDING_INFO_SECONDS = 300;
 
@@ -92,7 +95,7 @@ export class SessionTracker {
   applySnapshot(snapshot: ServerSnapshot): PollSummary {
     const server = this.server(snapshot.server);
     if (snapshot.poolSize !== undefined && snapshot.poolSize !== server.pool.size) {
-      this.updatePool(server, { size: snapshot.poolSize, source: 'reported by the server' });
+      this.updatePool(server, { size: snapshot.poolSize, source: REPORTED_BY_SERVER });
     }
     const diff = diffSnapshot(server.live, snapshot, server.lastPollAt);
     const opened = this.store.recordPoll(server.id, snapshot.ts, diff, {
