@@ -9,6 +9,7 @@ import { SessionTracker } from './tracker/session-tracker';
 import { SourceHealthRegistry } from './sources/source-health';
 import { PollLoop } from './sources/poll-loop';
 import { StatusFileSource } from './sources/openvpn/status-file-source';
+import { ManagementSources } from './sources/openvpn/management-sources';
 import { configuredPoolSize } from './sources/openvpn/configured-pool';
 import { installedOpenVpnVersion } from './sources/openvpn/discovery';
 import { createMetrics } from './metrics/create-metrics';
@@ -40,13 +41,17 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     openvpnVersion: config.servers.find((server) => server.openvpnVersion)?.openvpnVersion ?? openvpnVersion,
   });
   const loops: PollLoop[] = [];
+  // before registerServer, which resets pool sizes to the configured ones (see ManagementSources)
+  const management = new ManagementSources({ db, tracker, health, log, pollInterval: config.pollInterval });
   const onUnexpectedError = (error: unknown) => log.error({ err: error }, 'a poll failed unexpectedly');
 
   for (const server of config.servers) {
     const pool = configuredPoolSize(server, openvpnVersion);
     tracker.registerServer(server.name, server.kind, pool);
     log.info({ server: server.name, poolSize: pool.size, poolSizeSource: pool.source }, 'watching server');
-    if (server.kind === 'openvpn' && server.statusFile) {
+    if (server.management) {
+      management.add(server.name, server.management); // the live source wins; statusFile then serves `vpnscope status`
+    } else if (server.kind === 'openvpn' && server.statusFile) {
       const source = new StatusFileSource({
         server: server.name,
         path: server.statusFile,
@@ -75,10 +80,13 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     logger: log,
     metrics,
     apiToken: readSecret(config.api.token, config.api.tokenFile, config.api.tokenEnv),
+    adminToken: readSecret(config.api.adminToken, config.api.adminTokenFile, config.api.adminTokenEnv),
+    killer: management,
   });
   const url = await app.listen({ host: config.listen.host, port: config.listen.port });
   log.info({ url, database: config.database, servers: config.servers.length }, 'vpnscope is serving');
   loops.forEach((loop) => loop.start());
+  management.start();
   retention.start();
 
   return {
@@ -88,7 +96,7 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     health,
     url,
     async stop() {
-      await Promise.all([...loops, retention].map((loop) => loop.stop()));
+      await Promise.all([...loops, retention, management].map((loop) => loop.stop()));
       await app.close();
       db.close();
     },

@@ -9,6 +9,8 @@ import { serverRoutes } from './routes/servers';
 import { queryRoutes } from './routes/query';
 import { metricsRoutes } from './routes/metrics';
 import { exporterCompatRoutes } from './routes/exporter-compat';
+import { killRoutes } from './routes/kill';
+import type { SessionKiller } from '../sources/openvpn/session-kill';
 
 export interface AppOptions {
   db: Db;
@@ -19,6 +21,10 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Served on /metrics (and the exporter's /sessions when its compatibility set is on). */
   metrics?: VpnscopeMetrics;
+  /** Allows `POST /api/v1/sessions/:id/kill` (and everything apiToken allows); without it, kill answers 403. */
+  adminToken?: string;
+  /** Sends kills through the management interfaces (ManagementSources in serve). */
+  killer?: SessionKiller;
   /** Unix seconds; injectable so tests can pin "now". */
   now?: () => number;
 }
@@ -33,11 +39,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     schemaErrorFormatter: describeValidationErrors,
   });
   if (options.apiToken) {
-    app.addHook('onRequest', requireToken(options.apiToken, 'api.token'));
+    const accepted = options.adminToken ? [options.apiToken, options.adminToken] : [options.apiToken];
+    app.addHook('onRequest', requireToken(accepted, 'api.token'));
   }
   await app.register(healthRoutes, options);
   await app.register(serverRoutes, options);
   await app.register(queryRoutes, options);
+  await app.register(killRoutes, options);
   if (options.metrics) {
     await app.register(metricsRoutes, { metrics: options.metrics });
     if (options.metrics.exporterCompat) {
