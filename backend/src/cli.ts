@@ -4,6 +4,7 @@ import { loadConfig, vpnscopeVersion } from './load-config';
 import { createLogger } from './log';
 import { startService } from './service';
 import { collectStatus } from './commands/status-command';
+import { killSession } from './commands/kill-command';
 import { atOrAbove, formatCsv, formatJson } from './commands/status-format';
 
 /** Exit codes of `vpnscope status --alert`, for cron and scripts. */
@@ -15,6 +16,14 @@ function percent(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 100) {
     throw new InvalidArgumentError('a whole percentage from 0 to 100');
+  }
+  return parsed;
+}
+
+function sessionId(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new InvalidArgumentError('a session id (a whole number from 1)');
   }
   return parsed;
 }
@@ -72,6 +81,17 @@ program
     }
     process.stdout.write(options.json ? formatJson(listed, Boolean(options.connections)) : formatCsv(listed));
     process.exitCode = options.alert !== undefined ? EXIT_ALERT : rows.some((row) => row.error) ? EXIT_FAILURE : 0;
+  });
+
+program
+  .command('kill')
+  .description("end a live OpenVPN session through the running service (needs the config's api.adminToken)")
+  .argument('<session-id>', 'the id of the session (the sessions table of the database)', sessionId)
+  .action(async (id: number) => {
+    const { config } = loadConfig(program.opts().config);
+    const result = await killSession(config, id);
+    (result.ok ? process.stdout : process.stderr).write(`${result.ok ? '' : 'vpnscope: '}${result.message}\n`);
+    process.exitCode = result.ok ? 0 : EXIT_FAILURE;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

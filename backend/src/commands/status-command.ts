@@ -4,22 +4,26 @@ import { parseStatus } from '../parsers/openvpn-status';
 import { parseOpenVpnConfig } from '../parsers/openvpn-config';
 import { configuredPoolSize } from '../sources/openvpn/configured-pool';
 import { installedOpenVpnVersion } from '../sources/openvpn/discovery';
+import { reportedPoolSizesIn } from '../sources/openvpn/reported-pool';
 import type { StatusClient } from '../model';
 import { percentageInUse, type ServerStatus } from './status-format';
 
 /**
  * Reads every OpenVPN server's live status file directly, so `vpnscope status` works from
- * cron without the service running.
+ * cron without the service running. The pool size is the one the server reported (kept in the
+ * service's database) when there is one, else the one its configuration implies.
  */
 export function collectStatus(config: VpnscopeConfig): ServerStatus[] {
   const openvpnVersion = installedOpenVpnVersion();
+  const reported = reportedPoolSizesIn(config.database);
   return config.servers
     .filter((server) => server.kind === 'openvpn' && server.statusFile)
-    .map((server) => serverStatus(server, openvpnVersion));
+    .map((server) =>
+      serverStatus(server, reported.get(server.name) ?? configuredPoolSize(server, openvpnVersion).size)
+    );
 }
 
-function serverStatus(server: ServerConfig, openvpnVersion: string | null): ServerStatus {
-  const max = configuredPoolSize(server, openvpnVersion).size;
+function serverStatus(server: ServerConfig, max: number | null): ServerStatus {
   const base: ServerStatus = {
     profile_id: server.name,
     active_connection_count: 0,

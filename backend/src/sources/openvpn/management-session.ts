@@ -14,11 +14,11 @@ export interface SessionOptions {
 export type SendCommand = (command: string) => Promise<ManagementReply>;
 
 /**
- * One short visit to the management interface: connect, greet (password included), run `use`,
+ * One short visit to the management interface: connect, greet (password included), run `work`,
  * and say `quit`, so OpenVPN, which serves one management client at a time, is free for other
  * tools again. Rejects with the reason in a few words (`ECONNREFUSED`, `bad password`, ...).
  */
-export function withManagementSession<T>(options: SessionOptions, use: (send: SendCommand) => Promise<T>): Promise<T> {
+export function withManagementSession<T>(options: SessionOptions, work: (send: SendCommand) => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let greeted = false;
     const connection: ManagementConnection = new ManagementConnection(
@@ -28,7 +28,7 @@ export function withManagementSession<T>(options: SessionOptions, use: (send: Se
       {
         up: () => {
           greeted = true;
-          use((command) => connection.command(command, replyShapeOf(command))).then(
+          work((command) => connection.command(command, replyShapeOf(command))).then(
             (value) => connection.quit().then(() => resolve(value)),
             (error: unknown) => connection.quit().then(() => reject(error))
           );

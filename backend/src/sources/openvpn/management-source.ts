@@ -271,7 +271,7 @@ class PollingManagementSource extends BaseManagementSource {
     await this.visits.catch(() => undefined);
   }
 
-  private visit<T>(use: (send: SendCommand) => Promise<T>): Promise<T> {
+  private visit<T>(work: (send: SendCommand) => Promise<T>): Promise<T> {
     const { target, password } = this.options;
     const run = () =>
       withManagementSession(
@@ -282,7 +282,7 @@ class PollingManagementSource extends BaseManagementSource {
           notification: (message) => this.intake.notification(message, this.now()),
           issue: () => (this.framerIssues += 1),
         },
-        use
+        work
       );
     const result = this.visits.then(run, run);
     this.visits = result.catch(() => undefined);
