@@ -1,3 +1,4 @@
+import type { DataFrame } from '@grafana/data';
 import { FIRST_POLL, LAST_POLL, USER6_LEAVES_AT_POLL } from '../../support/live-backend-plan';
 import { describeField, type Dashboard, openDashboard, panelRequest, valuesOf } from './dashboard';
 import { type LiveBackend, START_TIMEOUT_MS, startLiveBackend } from './liveBackend';
@@ -164,7 +165,7 @@ describe('app usage against the live backend', () => {
       panelRequest([{ refId: 'A', queryType: 'apps', dimension, format: 'timeseries' }])
     );
     expect(data.map((frame) => frame.fields[1].labels)).toEqual(values.map((value) => ({ [dimension]: value })));
-    for (const frame of data) {
+    for (const frame of data as DataFrame[]) {
       expect(frame.fields.map((field) => [field.name, field.type, field.config.unit])).toEqual([
         ['time', 'time', undefined],
         ['users', 'number', 'none'],
