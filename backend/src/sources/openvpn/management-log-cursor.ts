@@ -16,7 +16,8 @@ export interface LogPositionStore {
  * How far the server log has been read. OpenVPN hands out its whole log cache on every `log on
  * all` (or `log all`), so each reconnect and each poll replays lines already handled. Log times
  * are whole seconds, so the cursor also counts the lines of its last second: a replay skips
- * exactly that many lines of that second and takes any that came after them.
+ * exactly that many lines of that second and takes any that came after them. (Should OpenVPN's
+ * cache drop part of that very second before the replay, the replay skips a line too many.)
  */
 export class LogCursor {
   private position: LogPosition | null;
@@ -25,7 +26,7 @@ export class LogCursor {
 
   constructor(private readonly store: LogPositionStore | null = null) {
     this.position = store?.load() ?? null;
-    this.saved = this.position;
+    this.saved = this.position && { ...this.position };
   }
 
   /** Before the lines of a history reply: they start from the oldest line OpenVPN still keeps. */
