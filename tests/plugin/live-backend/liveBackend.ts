@@ -27,7 +27,8 @@ export interface LiveBackend extends LiveBackendReady {
 export function startLiveBackend(): Promise<LiveBackend> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', launcher], {
     cwd: repo,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(repo, 'tests/tsconfig.json') },
+    // status-v1 writes local times: the seeded connects land where the tests expect them only in UTC
+    env: { ...process.env, TZ: 'UTC', TS_NODE_PROJECT: path.join(repo, 'tests/tsconfig.json') },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
