@@ -107,14 +107,7 @@ export class SessionStore {
       for (const { live, bytesIn, bytesOut, deltaIn, deltaOut } of updates) {
         s.updateCounters.run(ts, bytesIn, bytesOut, live.id);
         if (deltaIn > 0 || deltaOut > 0) {
-          s.insertTraffic.run({
-            sessionId: live.id,
-            ts,
-            serverId,
-            user: live.user,
-            bytesIn: deltaIn,
-            bytesOut: deltaOut,
-          });
+          s.insertTraffic.run(live.id, ts, serverId, live.user, deltaIn, deltaOut);
         }
       }
     })();
@@ -158,7 +151,7 @@ export class SessionStore {
       }
       events.push({ ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason });
       for (const slice of slices) {
-        s.insertTraffic.run({ sessionId, serverId, user: session.user, ...slice });
+        s.insertTraffic.run(sessionId, slice.ts, serverId, session.user, slice.bytesIn, slice.bytesOut);
       }
       s.endSession.run({ id: sessionId, ts: endedAt, reason: endReason });
       events.forEach((event) => s.insertEvent.run(eventParams(serverId, event)));
@@ -190,14 +183,7 @@ export class SessionStore {
         details: sessionDetails(observed),
       });
       if (countFromZero && (observed.bytesIn > 0 || observed.bytesOut > 0)) {
-        s.insertTraffic.run({
-          sessionId: id,
-          ts,
-          serverId,
-          user: observed.user,
-          bytesIn: observed.bytesIn,
-          bytesOut: observed.bytesOut,
-        });
+        s.insertTraffic.run(id, ts, serverId, observed.user, observed.bytesIn, observed.bytesOut);
       }
       s.insertEvent.run(
         eventParams(serverId, {
@@ -215,14 +201,7 @@ export class SessionStore {
         s.updateCounters.run(ts, observed.bytesIn, observed.bytesOut, live.id);
       }
       if (deltaIn > 0 || deltaOut > 0) {
-        s.insertTraffic.run({
-          sessionId: live.id,
-          ts,
-          serverId,
-          user: observed.user,
-          bytesIn: deltaIn,
-          bytesOut: deltaOut,
-        });
+        s.insertTraffic.run(live.id, ts, serverId, observed.user, deltaIn, deltaOut);
       }
     }
     for (const session of diff.closed) {
@@ -310,9 +289,9 @@ function prepare(db: Db) {
       UPDATE sessions SET app = @app, app_version = @appVersion, platform = @platform,
         platform_version = @platformVersion, client_version = @clientVersion
       WHERE id = @id`),
+    // Positional, like updateCounters: it runs once per active session per poll.
     insertTraffic: statement(`
-      INSERT INTO traffic (session_id, ts, server_id, user, bytes_in, bytes_out)
-      VALUES (@sessionId, @ts, @serverId, @user, @bytesIn, @bytesOut)
+      INSERT INTO traffic (session_id, ts, server_id, user, bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (ts, session_id) DO UPDATE SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`),
     insertCapacity: statement(`
       INSERT INTO capacity (server_id, pool, ts, used, size) VALUES (@serverId, @pool, @ts, @used, @size)

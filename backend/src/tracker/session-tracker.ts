@@ -106,12 +106,14 @@ export class SessionTracker {
     for (const session of diff.closed) {
       this.forget(server, session);
     }
-    for (const { live, observed } of diff.continued) {
+    for (const { live, observed, detailsChanged } of diff.continued) {
       live.user = observed.user;
       live.bytesIn = observed.bytesIn;
       live.bytesOut = observed.bytesOut;
       live.lastSeen = snapshot.ts;
-      live.details = sessionDetails(observed);
+      if (detailsChanged) {
+        live.details = sessionDetails(observed);
+      }
     }
     for (const session of opened) {
       this.remember(server, session);

@@ -9,8 +9,8 @@ export interface LiveSession {
   bytesIn: number;
   bytesOut: number;
   lastSeen: number;
-  /** sessionDetails() as last written: lets a poll skip rewriting columns that did not change. */
-  details: string;
+  /** The descriptive columns as last written: lets a poll skip rewriting those that did not change. */
+  details: SessionDetails;
 }
 
 export interface OpenedSession {
@@ -69,7 +69,7 @@ export function diffSnapshot(
       deltaIn,
       deltaOut,
       reset: observed.bytesIn < known.bytesIn || observed.bytesOut < known.bytesOut,
-      detailsChanged: sessionDetails(observed) !== known.details,
+      detailsChanged: !sameDetails(observed, known.details),
     });
   }
 
@@ -87,21 +87,44 @@ export function counterDelta(previous: number, current: number): number {
   return current >= previous ? current - previous : current;
 }
 
-/** The descriptive columns of a session in one comparable string. */
-export function sessionDetails(session: {
+/** The descriptive columns of a session, as stored. */
+export interface SessionDetails {
+  user: string;
+  commonName: string;
+  realAddress: string;
+  virtualIpv4: string | null;
+  virtualIpv6: string | null;
+  cipher: string | null;
+}
+
+type DetailSource = {
   user: string;
   commonName: string;
   realAddress: string;
   virtualIpv4?: string | null;
   virtualIpv6?: string | null;
   cipher?: string | null;
-}): string {
-  return [
-    session.user,
-    session.commonName,
-    session.realAddress,
-    session.virtualIpv4 ?? '',
-    session.virtualIpv6 ?? '',
-    session.cipher ?? '',
-  ].join('\u0000');
+};
+
+export function sessionDetails(session: DetailSource): SessionDetails {
+  return {
+    user: session.user,
+    commonName: session.commonName,
+    realAddress: session.realAddress,
+    virtualIpv4: session.virtualIpv4 ?? null,
+    virtualIpv6: session.virtualIpv6 ?? null,
+    cipher: session.cipher ?? null,
+  };
+}
+
+/** Field by field, without building anything: this runs for every session on every poll. */
+export function sameDetails(session: DetailSource, details: SessionDetails): boolean {
+  return (
+    session.user === details.user &&
+    session.commonName === details.commonName &&
+    session.realAddress === details.realAddress &&
+    (session.virtualIpv4 ?? null) === details.virtualIpv4 &&
+    (session.virtualIpv6 ?? null) === details.virtualIpv6 &&
+    (session.cipher ?? null) === details.cipher
+  );
 }
