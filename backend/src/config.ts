@@ -169,6 +169,11 @@ function resolvePaths(config: VpnscopeConfig, baseDir: string): VpnscopeConfig {
   return {
     ...config,
     database: config.database === ':memory:' ? config.database : path.resolve(baseDir, config.database),
+    api: {
+      ...config.api,
+      tokenFile: resolve(config.api.tokenFile),
+      adminTokenFile: resolve(config.api.adminTokenFile),
+    },
     servers: config.servers.map((server) => ({
       ...server,
       statusFile: resolve(server.statusFile),

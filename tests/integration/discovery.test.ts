@@ -50,7 +50,7 @@ describe('configuration discovered from /etc/openvpn', () => {
       expect.objectContaining({
         name: 'udp1194',
         statusFile: '/run/openvpn-server/udp.log',
-        management: { socket: '/run/openvpn-server/udp.sock', passwordFile: undefined, mode: 'stream' },
+        management: { socket: '/run/openvpn-server/udp.sock', passwordFile: undefined, mode: 'poll' },
       }),
     ]);
     expect(notes.join('\n')).toContain('status file /run/openvpn-server/status-tcp443.log (systemd default)');

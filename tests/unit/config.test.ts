@@ -79,8 +79,12 @@ describe('configuration', () => {
 
     it('reads YAML and resolves paths relative to the file', () => {
       const file = path.join(temp.dir, 'vpnscope.yaml');
-      fs.writeFileSync(file, 'database: data/v.db\nservers:\n  - name: main\n    statusFile: ./status.log\n');
+      fs.writeFileSync(
+        file,
+        'database: data/v.db\napi:\n  tokenFile: token\nservers:\n  - name: main\n    statusFile: ./status.log\n'
+      );
       const config = loadConfigFile(file);
+      expect(config.api.tokenFile).toBe(path.join(temp.dir, 'token'));
       expect(config.database).toBe(path.join(temp.dir, 'data/v.db'));
       expect(config.servers[0].statusFile).toBe(path.join(temp.dir, 'status.log'));
     });

@@ -88,14 +88,19 @@ function isServerConfig(conf: OpenVpnServerConfig): boolean {
   return Boolean(conf.server || conf.ifconfigPool || conf.status || conf.management);
 }
 
+/**
+ * Discovered interfaces are visited in `poll` mode: OpenVPN serves one management client at a
+ * time, and a server vpnscope merely found may already be watched by another tool (eduVPN,
+ * openvpn-monitor). Naming the server in vpnscope.yaml opts into `stream`.
+ */
 function managementOf(
   management: NonNullable<OpenVpnServerConfig['management']>,
   workDir: string
 ): ServerConfig['management'] {
   const passwordFile = management.passwordFile ? path.resolve(workDir, management.passwordFile) : undefined;
   return management.kind === 'unix'
-    ? { socket: path.resolve(workDir, management.path), passwordFile, mode: 'stream' }
-    : { host: management.host, port: management.port, passwordFile, mode: 'stream' };
+    ? { socket: path.resolve(workDir, management.path), passwordFile, mode: 'poll' }
+    : { host: management.host, port: management.port, passwordFile, mode: 'poll' };
 }
 
 function describeManagement(management: NonNullable<OpenVpnServerConfig['management']>): string {
