@@ -82,4 +82,13 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  `
+  -- What a log-reading source remembers between lines (pppd sessions still open, as JSON), saved in
+  -- the transaction that saves its offsets: sessions open across a restart then close correctly.
+  CREATE TABLE source_state (
+    source TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
