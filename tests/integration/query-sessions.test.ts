@@ -19,7 +19,7 @@ describe('sessions query', () => {
       bytesIn: 7_190_000,
       bytesOut: 14_380_000,
       realAddress: '198.18.0.10:51000',
-      virtualIpv4: '10.8.0.2',
+      virtualIpv4: '198.19.0.2',
       virtualIpv6: '2001:db8::1000',
       cipher: 'AES-256-GCM',
       app: 'OpenVPN Connect',
@@ -70,7 +70,7 @@ describe('sessions query', () => {
       user: 'alice',
       server: 'vpn-a',
       real_address: '198.18.0.10:51000',
-      virtual_ipv4: '10.8.0.2',
+      virtual_ipv4: '198.19.0.2',
       virtual_ipv6: '2001:db8::1000',
       since: at('2024-03-04T10:00:00Z') * 1000,
       ended: null,
@@ -85,6 +85,7 @@ describe('sessions query', () => {
       client_version: '2.6.14',
       cipher: 'AES-256-GCM',
       end_reason: null,
+      session_id: expect.any(Number),
     });
     expect(fieldOf(frame, 'since').schema).toEqual({
       name: 'since',
@@ -135,7 +136,7 @@ describe('sessions query', () => {
     const [empty] = framesFor(store.db, { queryType: 'sessions', server: '', user: '' }, range);
     expect(valuesOf(empty, 'user')).toHaveLength(3);
     const [unknown] = framesFor(store.db, { queryType: 'sessions', server: 'nowhere' }, range);
-    expect(unknown.schema.fields).toHaveLength(18);
+    expect(unknown.schema.fields).toHaveLength(19);
     expect(valuesOf(unknown, 'user')).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { QueryContext } from './query-context';
 import { prepared } from './statements';
 
 interface SessionRow {
+  id: number;
   user: string;
   server: string;
   realAddress: string;
@@ -24,7 +25,7 @@ interface SessionRow {
 }
 
 const sessionsSql = (which: string): string => `
-  SELECT s.user, v.name AS server, s.real_address AS realAddress, s.virtual_ipv4 AS virtualIpv4,
+  SELECT s.id, s.user, v.name AS server, s.real_address AS realAddress, s.virtual_ipv4 AS virtualIpv4,
          s.virtual_ipv6 AS virtualIpv6, s.started_at AS startedAt, s.ended_at AS endedAt, s.last_seen AS lastSeen,
          s.bytes_in AS bytesIn, s.bytes_out AS bytesOut, s.app, s.app_version AS appVersion, s.platform,
          s.client_version AS clientVersion, s.cipher, s.end_reason AS endReason
@@ -72,6 +73,8 @@ const columns = (now: number): Array<Column<SessionRow>> => [
   { name: 'client_version', type: 'string', config: shown('Client version'), value: (r) => r.clientVersion },
   { name: 'cipher', type: 'string', config: shown('Cipher'), value: (r) => r.cipher },
   { name: 'end_reason', type: 'string', config: shown('End reason'), value: (r) => r.endReason },
+  // What `vpnscope kill` and POST /api/v1/sessions/{id}/kill take.
+  { name: 'session_id', type: 'number', config: shown('Session id'), value: (r) => r.id },
 ];
 
 /** Live sessions (default), or every session connected at some moment of the range; newest first. */

@@ -47,6 +47,7 @@ describe('sessions against the live backend', () => {
       { name: 'client_version', type: 'string', displayName: 'Client version' },
       { name: 'cipher', type: 'string', displayName: 'Cipher' },
       { name: 'end_reason', type: 'string', displayName: 'End reason' },
+      { name: 'session_id', type: 'number', displayName: 'Session id' },
     ]);
     expect(valuesOf(table, 'user')).not.toContain('user6');
     expect(valuesOf(table, 'ended')).toEqual(repeated(null, 8));
