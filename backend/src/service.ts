@@ -12,6 +12,8 @@ import { StatusFileSource } from './sources/openvpn/status-file-source';
 import { ManagementSources } from './sources/openvpn/management-sources';
 import { configuredPoolSize } from './sources/openvpn/configured-pool';
 import { installedOpenVpnVersion } from './sources/openvpn/discovery';
+import { pptpdPoolSize } from './sources/pptpd/pptpd-pool';
+import { PptpdSource, PptpdSourceLoop } from './sources/pptpd/pptpd-source';
 import { createMetrics } from './metrics/create-metrics';
 
 export interface Service {
@@ -46,7 +48,7 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
   const onUnexpectedError = (error: unknown) => log.error({ err: error }, 'a poll failed unexpectedly');
 
   for (const server of config.servers) {
-    const pool = configuredPoolSize(server, openvpnVersion);
+    const pool = server.kind === 'pptpd' ? pptpdPoolSize(server) : configuredPoolSize(server, openvpnVersion);
     tracker.registerServer(server.name, server.kind, pool);
     log.info({ server: server.name, poolSize: pool.size, poolSizeSource: pool.source }, 'watching server');
     if (server.management) {
@@ -61,6 +63,9 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
         staleAfterSeconds: Math.max(180, 3 * config.pollInterval),
       });
       loops.push(new PollLoop(config.pollInterval * 1000, () => source.poll(), onUnexpectedError));
+    } else if (server.kind === 'pptpd' && server.syslog) {
+      const source = new PptpdSource({ server: server.name, syslog: server.syslog, db, tracker, health, log });
+      loops.push(new PptpdSourceLoop(source, config.pollInterval * 1000, onUnexpectedError));
     }
   }
 

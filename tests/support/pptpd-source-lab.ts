@@ -11,7 +11,7 @@ import { readPptpdFixture } from './pptpd-replay';
 import { makeTempDir } from './temp-dir';
 
 export const SERVER = 'pptp';
-/** The machine the lab's vpnscope runs on: lines from host vpn1 are local, vpn2's are another server's. */
+/** The machine the lab's vpnscope runs on by default: lines from host vpn1 are local, vpn2's another server's. */
 export const LOCAL_HOST = 'vpn1';
 
 export interface SessionRow {
@@ -51,7 +51,10 @@ export class PptpdLab {
   source!: PptpdSource;
   private readonly cleanup: () => void;
 
-  constructor(private readonly pool: PoolSize = { size: 10, source: 'test' }) {
+  constructor(
+    private readonly pool: PoolSize = { size: 10, source: 'test' },
+    private readonly localHost = LOCAL_HOST
+  ) {
     const temp = makeTempDir('vpnscope-pptpd-');
     this.dir = temp.dir;
     this.cleanup = temp.cleanup;
@@ -151,7 +154,7 @@ export class PptpdLab {
       tracker: this.tracker,
       health: this.health,
       log: pino({ level: 'silent' }),
-      counters: new InterfaceCounters(this.sysfs, LOCAL_HOST),
+      counters: new InterfaceCounters(this.sysfs, this.localHost),
       now: () => this.clock,
     });
   }

@@ -158,7 +158,7 @@ export class PptpdSource {
     const { server, tracker } = this.options;
     switch (output.kind) {
       case 'closed':
-        this.finish(output.session, output.session.endedAt ?? output.session.lastSeenAt, output.session.endReason);
+        this.finish(output.session, output.session.endedAt ?? output.session.lastSeenAt);
         break;
       case 'auth-failure': {
         const { failure } = output;
@@ -183,14 +183,14 @@ export class PptpdSource {
   };
 
   /** Ends a session at its exact end, with final bytes no lower than its last live reading. */
-  private finish(session: PptpdSession, endedAt: number, endReason = 'lost'): void {
+  private finish(session: PptpdSession, endedAt: number): void {
     const { server, tracker } = this.options;
     const live = tracker.liveSessions(server).get(session.key);
     const lastReading = live ? { bytesIn: live.bytesIn, bytesOut: live.bytesOut } : null;
     tracker.finishSession(server, {
       session: observedPptpdSession(session, finalBytes(session, lastReading)),
       endedAt,
-      endReason,
+      endReason: session.endReason ?? 'lost', // what pppd logged, if anything, before it vanished
     });
     this.tally.sessions++;
   }
@@ -228,7 +228,7 @@ export class PptpdSource {
     if (vanished.length > 0) {
       db.transaction(() => {
         for (const { session, endedAt } of vanished) {
-          this.finish(session, endedAt, 'lost');
+          this.finish(session, endedAt);
           this.reader.dropSession(session.key);
         }
         this.states.save(this.reader.state());
