@@ -6,6 +6,8 @@ import { startService } from './service';
 import { collectStatus } from './commands/status-command';
 import { killSession } from './commands/kill-command';
 import { atOrAbove, formatCsv, formatJson } from './commands/status-format';
+import { configuredPptpdLog, runPptpdCommand } from './commands/pptpd-command';
+import { importPptpdLogs } from './commands/pptpd-import';
 
 /** Exit codes of `vpnscope status --alert`, for cron and scripts. */
 const EXIT_NOTHING_LISTED = 0;
@@ -16,6 +18,14 @@ function percent(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 100) {
     throw new InvalidArgumentError('a whole percentage from 0 to 100');
+  }
+  return parsed;
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new InvalidArgumentError('a number of seconds above 0');
   }
   return parsed;
 }
@@ -92,6 +102,41 @@ program
     const result = await killSession(config, id);
     (result.ok ? process.stdout : process.stderr).write(`${result.ok ? '' : 'vpnscope: '}${result.message}\n`);
     process.exitCode = result.ok ? 0 : EXIT_FAILURE;
+  });
+
+program
+  .command('pptpd')
+  .description('per-user PPTP statistics straight from the syslog, like pptpd-monitor (no service needed)')
+  .option(
+    '--log <file>',
+    "the log pppd writes to (default: the pptpd server's syslog in the config, else /var/log/syslog)"
+  )
+  .option('--rotate', 'include the rotated files (syslog.1, syslog.2.gz, ...)')
+  .option('-w, --watch', 'keep following the log and refresh the table')
+  .option('-d, --delay <seconds>', 'seconds between refreshes with --watch', seconds, 2)
+  .action(async (options: { log?: string; rotate?: boolean; watch?: boolean; delay: number }) => {
+    const log = options.log ?? configuredPptpdLog(loadConfig(program.opts().config).config);
+    process.exitCode = await runPptpdCommand({
+      log,
+      rotate: Boolean(options.rotate),
+      watch: Boolean(options.watch),
+      delaySeconds: options.delay,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  });
+
+program
+  .command('import')
+  .description("import the pptpd servers' syslog history into the database now (what was imported before is skipped)")
+  .option('--server <name>', 'only this server')
+  .action(async (options: { server?: string }) => {
+    const { config } = loadConfig(program.opts().config);
+    process.exitCode = await importPptpdLogs(config, {
+      server: options.server,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
