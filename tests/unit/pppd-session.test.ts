@@ -226,6 +226,27 @@ describe('PppdSessionAssembler on ISO and RFC 5424 lines', () => {
   });
 });
 
+describe('PppdSessionAssembler on debug packet dumps', () => {
+  const log = (...lines: string[]) =>
+    lines.map((message, i) => `Nov 21 10:00:${String(i).padStart(2, '0')} h ${message}`).join('\n');
+
+  it('skips the packets pppd logs with debug, but not a login whose user name looks like one', () => {
+    const replay = replayPptpdLog(
+      log(
+        'pppd[9]: pppd 2.5.2 started by root, uid 0',
+        'pppd[9]: Using interface ppp0',
+        'pppd[9]: rcvd [CHAP Response id=0x3c <00>, name = "x]: sent [y"]',
+        'pppd[9]: Peer x]: sent [y authenticated with CHAP',
+        'pppd[9]: sent [LCP EchoReq id=0x1 magic=0x5d2c8a41]',
+        'pppd[9]: remote IP address 198.19.0.5',
+        'pppd[7]: rcvd [LCP EchoRep id=0x1 magic=0x5d2c8a41]'
+      )
+    );
+    expect(replay.opened.map((s) => s.user)).toEqual(['x]: sent [y']);
+    expect(replay.issues).toEqual([]);
+  });
+});
+
 describe('PppdSessionAssembler on lines without a start', () => {
   const log = (...lines: string[]) =>
     lines.map((message, i) => `Nov 21 10:00:${String(i).padStart(2, '0')} h ${message}`).join('\n');

@@ -55,6 +55,9 @@ export class PppdSessionAssembler {
     if (text.indexOf('pppd') < 0 && text.indexOf('pptpd') < 0) {
       return NO_OUTPUT;
     }
+    if (isPacketDump(text)) {
+      return NO_OUTPUT;
+    }
     const result = parseSyslogLine(text, years);
     if (result === null) {
       return text.includes('pppd[') || text.includes('pptpd[')
@@ -321,6 +324,16 @@ function authFailure(
     failure.callingNumber = session.callingNumber;
   }
   return failure;
+}
+
+/**
+ * With `debug`, pppd logs every control packet it sends or receives (`sent [LCP EchoReq ...]`,
+ * `rcvd [CHAP Response ...]`): most lines of a busy log, none of them part of a session. Only
+ * the message right after the first `]: ` (the PID's) counts, so a user name cannot hide a line.
+ */
+function isPacketDump(text: string): boolean {
+  const tag = text.indexOf(']: ');
+  return tag > 0 && (text.startsWith('sent [', tag + 3) || text.startsWith('rcvd [', tag + 3));
 }
 
 function issue(line: number, message: string): PptpdOutput {
