@@ -24,6 +24,8 @@ interface Result {
   firstPollMs: number;
   medianMs: number;
   p95Ms: number;
+  /** CPU time of this process per poll: what the poll costs, less disturbed by other processes. */
+  medianCpuMs: number;
   peakRssMiB: number;
 }
 
@@ -47,23 +49,29 @@ async function measure(clients: number, polls: number): Promise<Result> {
     now: () => now,
   });
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let poll = 0; poll <= polls; poll++) {
     // Every poll sees every client's counters grown, as on a busy server (writing it is not timed).
     fs.writeFileSync(statusPath, formatStatus(grown(report, poll), { format: 2 }));
     now += POLL_SECONDS;
     const started = process.hrtime.bigint();
+    const cpuStarted = process.cpuUsage();
     await source.poll();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const cpu = process.cpuUsage(cpuStarted);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   const steady = times.slice(1).sort((a, b) => a - b);
+  const steadyCpu = cpuTimes.slice(1).sort((a, b) => a - b);
   return {
     clients,
     polls,
     firstPollMs: times[0],
     medianMs: steady[Math.floor(steady.length / 2)],
     p95Ms: steady[Math.min(steady.length - 1, Math.ceil(steady.length * 0.95) - 1)],
+    medianCpuMs: steadyCpu[Math.floor(steadyCpu.length / 2)],
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -106,13 +114,13 @@ async function main(): Promise<void> {
   }
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
   console.log(
-    '| clients | polls | first poll (ms) | median poll (ms) | p95 poll (ms) | µs per client (median) | peak RSS (MiB) |'
+    '| clients | polls | first poll (ms) | median poll (ms) | p95 poll (ms) | median CPU per poll (ms) | µs per client (median) | peak RSS (MiB) |'
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const perClient = ((r.medianMs * 1000) / r.clients).toFixed(2);
     console.log(
-      `| ${r.clients} | ${r.polls} | ${r.firstPollMs.toFixed(1)} | ${r.medianMs.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${perClient} | ${r.peakRssMiB.toFixed(0)} |`
+      `| ${r.clients} | ${r.polls} | ${r.firstPollMs.toFixed(1)} | ${r.medianMs.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.medianCpuMs.toFixed(1)} | ${perClient} | ${r.peakRssMiB.toFixed(0)} |`
     );
   }
 }
