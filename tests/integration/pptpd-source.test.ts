@@ -116,7 +116,7 @@ describe('PptpdSource on the fixture logins (two hosts interleaved, vpn1 is this
 describe('PptpdSource on old pppd byte counters (32-bit, wrapping at 4 GiB)', () => {
   it('recovers the wraps of a 32-bit count from the last interface reading, and keeps 64-bit counts as printed', async () => {
     await lab.close();
-    lab = new PptpdLab(undefined, 'vpn3');
+    lab = new PptpdLab({ localHost: 'vpn3' });
     lab.write('', '2026-03-09T12:00:00Z');
     await lab.poll('2026-03-09T05:59:00Z');
     lab.append(fixtureLines('wrap.log', 0, 18));

@@ -51,10 +51,14 @@ export class PptpdLab {
   source!: PptpdSource;
   private readonly cleanup: () => void;
 
-  constructor(
-    private readonly pool: PoolSize = { size: 10, source: 'test' },
-    private readonly localHost = LOCAL_HOST
-  ) {
+  private readonly pool: PoolSize;
+  private readonly localHost: string;
+  private readonly parallelCatchUpBytes: number | undefined;
+
+  constructor(options: { pool?: PoolSize; localHost?: string; parallelCatchUpBytes?: number } = {}) {
+    this.pool = options.pool ?? { size: 10, source: 'test' };
+    this.localHost = options.localHost ?? LOCAL_HOST;
+    this.parallelCatchUpBytes = options.parallelCatchUpBytes;
     const temp = makeTempDir('vpnscope-pptpd-');
     this.dir = temp.dir;
     this.cleanup = temp.cleanup;
@@ -155,6 +159,7 @@ export class PptpdLab {
       health: this.health,
       log: pino({ level: 'silent' }),
       counters: new InterfaceCounters(this.sysfs, this.localHost),
+      parallelCatchUpBytes: this.parallelCatchUpBytes,
       now: () => this.clock,
     });
   }

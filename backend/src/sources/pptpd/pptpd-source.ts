@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { ObservedSession } from '../../model';
 import type { PptpdAssemblerState } from '../../parsers/pppd-session';
 import type { PptpdOutput, PptpdSession } from '../../parsers/pptpd-records';
 import type { SyslogTimeZone } from '../../parsers/syslog-year';
@@ -9,16 +8,19 @@ import type { SessionTracker } from '../../tracker/session-tracker';
 import { PollLoop } from '../poll-loop';
 import { reportTransition } from '../report-transition';
 import type { PollOutcome, SourceHealthRegistry } from '../source-health';
+import type { CatchUpBatch } from './catch-up-worker';
 import { InterfaceCounters } from './interface-counters';
 import { pruneFilePositions } from './offset-pruning';
+import { catchUpInWorker, logSize } from './parallel-catch-up';
 import { PptpdLogReader } from './pptpd-log-reader';
-import { finalBytes, observedPptpdSession, type ByteCounts } from './pptpd-sessions';
+import { finalBytes, observedPptpdSession } from './pptpd-sessions';
+import { OpenSessionCounters } from './open-sessions';
 import { SourceStateStore } from './source-state-store';
+import { SourceTally, type TallyCounts } from './source-tally';
 import { SqliteOffsetStore } from './sqlite-offset-store';
 import { backfillSyslog, type BackfillProgress, type BackfillSummary } from './syslog-backfill';
 import { SyslogFollower } from './syslog-follower';
 import type { LineBatch, LineDelivery } from './syslog-lines';
-import { VanishedSessions } from './vanished-sessions';
 
 export interface PptpdSourceOptions {
   server: string;
@@ -32,23 +34,15 @@ export interface PptpdSourceOptions {
   counters?: InterfaceCounters;
   /** The zone classic syslog timestamps are written in: this machine's, unless told otherwise. */
   timeZone?: SyslogTimeZone;
+  /** A catch-up of logs this large (all files together) parses in a worker thread while this one writes. */
+  parallelCatchUpBytes?: number;
   now?: () => number;
 }
 
-/** What a backfill found, beyond which files it read. */
-export interface ImportSummary extends BackfillSummary {
-  /** Sessions that ended in the lines read (recorded unless an earlier run had them). */
-  sessions: number;
-  authFailures: number;
-  /** Lines that looked like pppd/pptpd but could not be read (torn, cut short). */
-  issues: number;
-}
+const PARALLEL_CATCH_UP_BYTES = 64 * 1024 * 1024;
 
-interface Tally {
-  sessions: number;
-  authFailures: number;
-  issues: number;
-}
+/** What a backfill found, beyond which files it read. */
+export type ImportSummary = BackfillSummary & TallyCounts;
 
 /**
  * A pptpd server's syslog as a vpnscope source. The first poll catches up (rotated files
@@ -62,22 +56,19 @@ export class PptpdSource {
   /** The key of this log's positions and state: `pptpd:<server>:<path>`. */
   readonly source: string;
   private readonly now: () => number;
-  private readonly counters: InterfaceCounters;
   private readonly offsets: SqliteOffsetStore;
   private readonly states: SourceStateStore<PptpdAssemblerState>;
   private reader: PptpdLogReader;
   private follower: SyslogFollower;
-  private vanished = new VanishedSessions();
+  private readonly openSessions: OpenSessionCounters;
   private caughtUp = false;
-  private readonly tally: Tally = { sessions: 0, authFailures: 0, issues: 0 };
-  private issuesReported = 0;
-  private firstIssue: { file: string; line: number; message: string } | null = null;
+  private readonly tally = new SourceTally();
   private batchFile = '';
 
   constructor(private readonly options: PptpdSourceOptions) {
     this.source = `pptpd:${options.server}:${options.syslog}`;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
-    this.counters = options.counters ?? new InterfaceCounters();
+    this.openSessions = new OpenSessionCounters(options.counters ?? new InterfaceCounters());
     this.offsets = new SqliteOffsetStore(options.db, this.now);
     this.states = new SourceStateStore(options.db, this.source, this.now);
     this.reader = this.savedReader();
@@ -111,24 +102,46 @@ export class PptpdSource {
    * last complete line. Runs at the first poll; `vpnscope import` runs it alone.
    */
   async catchUp(onProgress?: (progress: BackfillProgress) => void): Promise<ImportSummary> {
-    const before = { ...this.tally };
-    const summary = await backfillSyslog({ ...this.delivery(), path: this.options.syslog, onProgress });
+    const before = { ...this.tally.counts };
+    const parallelAbove = this.options.parallelCatchUpBytes ?? PARALLEL_CATCH_UP_BYTES;
+    const summary =
+      (await logSize(this.options.syslog)) >= parallelAbove
+        ? await this.catchUpInWorker(onProgress)
+        : await backfillSyslog({ ...this.delivery(), path: this.options.syslog, onProgress });
     for (const failure of summary.failed) {
       this.warn(`could not import ${failure.path}: ${failure.error}`);
     }
     await this.prunePositions();
     this.caughtUp = true;
-    const found: ImportSummary = {
-      ...summary,
-      sessions: this.tally.sessions - before.sessions,
-      authFailures: this.tally.authFailures - before.authFailures,
-      issues: this.tally.issues - before.issues,
-    };
+    const found: ImportSummary = { ...summary, ...this.tally.since(before) };
     this.options.log.info(
       { server: this.options.server, ...found, read: found.read.length, skipped: found.skipped.length },
       'syslog caught up'
     );
     return found;
+  }
+
+  /** The same catch-up with the reading and parsing in a worker thread (see parallel-catch-up.ts). */
+  private async catchUpInWorker(onProgress?: (progress: BackfillProgress) => void): Promise<BackfillSummary> {
+    const { db, syslog } = this.options;
+    const timeZone = this.options.timeZone ?? 'local';
+    const positions = this.offsets.positionsOf(this.source);
+    let state: PptpdAssemblerState | null = null;
+    const commit = (batch: CatchUpBatch) => {
+      db.transaction(() => {
+        this.batchFile = batch.file;
+        batch.outputs.forEach(this.onOutput);
+        batch.positions.forEach(([key, position]) => this.offsets.save(key, position));
+        this.states.save(batch.state);
+      })();
+      state = batch.state;
+    };
+    const job = { path: syslog, source: this.source, positions, state: this.reader.state(), timeZone };
+    const summary = await catchUpInWorker(job, commit, onProgress);
+    if (state !== null) {
+      this.reader = new PptpdLogReader(this.onOutput, state, timeZone);
+    }
+    return summary;
   }
 
   async close(): Promise<void> {
@@ -169,12 +182,11 @@ export class PptpdSource {
           realAddress: failure.callingNumber ?? null,
           detail: failure.detail,
         });
-        this.tally.authFailures++;
+        this.tally.counts.authFailures++;
         break;
       }
       case 'issue':
-        this.tally.issues++;
-        this.firstIssue ??= { file: this.batchFile, ...output.issue };
+        this.tally.issue(this.batchFile, output.issue);
         break;
       case 'opened':
       case 'updated':
@@ -192,7 +204,7 @@ export class PptpdSource {
       endedAt,
       endReason: session.endReason ?? 'lost', // what pppd logged, if anything, before it vanished
     });
-    this.tally.sessions++;
+    this.tally.counts.sessions++;
   }
 
   /**
@@ -202,29 +214,11 @@ export class PptpdSource {
    */
   private async snapshot(ts: number): Promise<void> {
     const { server, tracker, db } = this.options;
-    const live = tracker.liveSessions(server);
-    const countersHere = await this.counters.available();
-    const sessions: ObservedSession[] = [];
-    const vanished: Array<{ session: PptpdSession; endedAt: number }> = [];
-    const open = this.reader.openSessions();
-    for (const session of open) {
-      const known = live.get(session.key);
-      const lastBytes: ByteCounts = known ?? { bytesIn: 0, bytesOut: 0 };
-      if (!countersHere || session.interface === undefined || !this.counters.isLocal(session.host)) {
-        sessions.push(observedPptpdSession(session, lastBytes));
-        continue;
-      }
-      const reading = await this.counters.read(session.interface);
-      const verdict = this.vanished.check(session, reading.present, ts);
-      if (reading.present) {
-        sessions.push(observedPptpdSession(session, reading));
-      } else if (verdict.state === 'vanished') {
-        vanished.push({ session, endedAt: verdict.endedAt });
-      } else if (known) {
-        sessions.push(observedPptpdSession(session, lastBytes)); // live until the rule decides
-      }
-    }
-    this.vanished.keepOnly(new Set(open.map((session) => session.key)));
+    const { listed, vanished } = await this.openSessions.read(
+      this.reader.openSessions(),
+      tracker.liveSessions(server),
+      ts
+    );
     if (vanished.length > 0) {
       db.transaction(() => {
         for (const { session, endedAt } of vanished) {
@@ -234,7 +228,7 @@ export class PptpdSource {
         this.states.save(this.reader.state());
       })();
     }
-    tracker.applySnapshot({ server, ts, sessions });
+    tracker.applySnapshot({ server, ts, sessions: listed });
   }
 
   /** After a failure the database rolled back what the poll wrote: start again from what it kept. */
@@ -243,7 +237,7 @@ export class PptpdSource {
     await this.follower.close().catch(() => undefined);
     this.reader = this.savedReader();
     this.follower = new SyslogFollower({ ...this.delivery(), path: this.options.syslog, onProblem: this.warn });
-    this.vanished = new VanishedSessions();
+    this.openSessions.reset();
     const pool = tracker.serverStates().find((state) => state.name === server)?.pool ?? { size: null, source: null };
     tracker.registerServer(server, 'pptpd', pool);
   }
@@ -277,15 +271,11 @@ export class PptpdSource {
 
   /** Issues since the last poll, logged once with the first of them. */
   private takeIssues(): number {
-    const count = this.tally.issues - this.issuesReported;
-    this.issuesReported = this.tally.issues;
+    const { count, first } = this.tally.takeIssues();
     if (count > 0) {
-      this.options.log.warn(
-        { server: this.options.server, issues: count, first: this.firstIssue },
-        'syslog has pppd/pptpd lines vpnscope could not read'
-      );
+      const { server } = this.options;
+      this.options.log.warn({ server, issues: count, first }, 'syslog has pppd/pptpd lines vpnscope could not read');
     }
-    this.firstIssue = null;
     return count;
   }
 
