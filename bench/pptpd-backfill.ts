@@ -1,9 +1,11 @@
 /**
  * Issue 6's benchmark: backfill of a generated syslog (bench/generate-syslog.ts) through the real
- * PptpdSource into a real SQLite file, as `vpnscope import` and the service's first start do; and
- * `vpnscope pptpd`'s table from the same file. Each runs in its own child process, which samples
- * its RSS while it reads (flat memory: the peak must not grow with the file). With --original,
- * the Python pptpd-monitor script at that path reads the same file (`-f FILE`) for the ratio.
+ * PptpdSource into a real SQLite file, as `vpnscope import` and the service's first start do (from
+ * 64 MiB on, parsing in a worker thread; under ts-node that worker first compiles its sources,
+ * which the timing includes); and `vpnscope pptpd`'s table from the same file. Each runs in its
+ * own child process, which samples its RSS while it reads (flat memory: the peak must not grow
+ * with the file). With --original, the Python pptpd-monitor script at that path reads the same
+ * file (its own `-f FILE` option) for the ratio.
  *   npx ts-node --transpile-only bench/pptpd-backfill.ts                 # 1024 MiB
  *   npx ts-node --transpile-only bench/pptpd-backfill.ts --mib 256 --original /tmp/pptpd-monitor.py
  * The generated file and database live in a temp dir that is deleted afterwards.
