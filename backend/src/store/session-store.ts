@@ -1,6 +1,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
-import { counterDelta, sessionDetails, type LiveSession, type SnapshotDiff } from '../tracker/snapshot-diff';
+import {
+  counterDelta,
+  sessionDetails,
+  type LiveSession,
+  type SessionDetails,
+  type SnapshotDiff,
+} from '../tracker/snapshot-diff';
 import { spreadOverHours, type TrafficSlice } from '../tracker/spread-traffic';
 import type { ObservedSession, ClientInfo } from '../model';
 import type { VpnEvent } from './events';
@@ -14,15 +20,9 @@ export interface ServerRow {
   lastPollAt: number | null;
 }
 
-interface LiveSessionRow {
+interface LiveSessionRow extends SessionDetails {
   id: number;
   key: string;
-  user: string;
-  commonName: string;
-  realAddress: string;
-  virtualIpv4: string | null;
-  virtualIpv6: string | null;
-  cipher: string | null;
   clientId: number | null;
   bytesIn: number;
   bytesOut: number;
