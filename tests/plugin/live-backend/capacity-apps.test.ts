@@ -1,7 +1,7 @@
 import type { DataFrame } from '@grafana/data';
 import { FIRST_POLL, LAST_POLL, USER6_LEAVES_AT_POLL } from '../../support/live-backend-plan';
-import { describeField, type Dashboard, openDashboard, panelRequest, valuesOf } from './dashboard';
-import { type LiveBackend, START_TIMEOUT_MS, startLiveBackend } from './liveBackend';
+import { describeField, panelRequest, valuesOf } from './dashboard';
+import { useLiveDashboard } from './liveBackend';
 
 const POLLS_SHOWN = 60; // one sample per one-minute bucket, first poll to last
 const repeated = <T>(value: T, times: number): T[] => new Array(times).fill(value);
@@ -11,20 +11,11 @@ const tcp443Percent = [
   ...repeated(200 / 253, POLLS_SHOWN - USER6_LEAVES_AT_POLL),
 ];
 
-let backend: LiveBackend;
-let dashboard: Dashboard;
-
-beforeAll(async () => {
-  backend = await startLiveBackend();
-}, START_TIMEOUT_MS);
-afterAll(() => backend?.stop());
-beforeEach(() => {
-  dashboard = openDashboard({ backendUrl: backend.urls.open });
-});
+const live = useLiveDashboard();
 
 describe('capacity against the live backend', () => {
   it('gives each pool’s usage in percent over time by default', async () => {
-    const { data } = await dashboard.datasource.query(panelRequest([{ refId: 'C', queryType: 'capacity' }]));
+    const { data } = await live.dashboard.datasource.query(panelRequest([{ refId: 'C', queryType: 'capacity' }]));
     expect(data.map((frame) => frame.name)).toEqual(['tcp443 ipv4', 'udp1194 ipv4', 'udp1195 ipv4']);
     const [tcp443, udp1194, udp1195] = data;
     expect(tcp443.fields.map(describeField)).toEqual([
@@ -51,7 +42,7 @@ describe('capacity against the live backend', () => {
   });
 
   it('gives used and size as counts over time', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'C', queryType: 'capacity', measure: 'counts', server: 'udp1194' }])
     );
     expect(data).toHaveLength(1);
@@ -78,7 +69,7 @@ describe('capacity against the live backend', () => {
   });
 
   it.each(['percent', 'counts'] as const)('gives the latest sample of each pool as a table (%s)', async (measure) => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'T', queryType: 'capacity', format: 'table', measure }])
     );
     expect(data).toHaveLength(1);
@@ -139,7 +130,9 @@ describe('app usage against the live backend', () => {
       ],
     ],
   ] as const)('counts distinct users and sessions per %s in a table', async (dimension, header, rows) => {
-    const { data } = await dashboard.datasource.query(panelRequest([{ refId: 'A', queryType: 'apps', dimension }]));
+    const { data } = await live.dashboard.datasource.query(
+      panelRequest([{ refId: 'A', queryType: 'apps', dimension }])
+    );
     expect(data).toHaveLength(1);
     const [table] = data;
     expect(table.fields.map(describeField)).toEqual([
@@ -161,7 +154,7 @@ describe('app usage against the live backend', () => {
     ['platform', ['linux', 'unknown']],
     ['client_version', ['2.6.14', 'unknown']],
   ] as const)('counts distinct users per %s over time, one labelled series per value', async (dimension, values) => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'apps', dimension, format: 'timeseries' }])
     );
     expect(data.map((frame) => frame.fields[1].labels)).toEqual(values.map((value) => ({ [dimension]: value })));
@@ -175,7 +168,7 @@ describe('app usage against the live backend', () => {
   });
 
   it('counts a user in every bucket one of their sessions overlaps', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'apps', format: 'timeseries' }])
     );
     const [linux, windows, unknown] = data;

@@ -2,31 +2,22 @@ import type { AnnotationQuery, DataQueryRequest } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 import type { VariableQuery, VpnscopeQuery } from '../../../src/types';
 import { FIRST_POLL, LAST_POLL, USER6_LEAVES_AT_POLL } from '../../support/live-backend-plan';
-import { describeField, type Dashboard, openDashboard, panelRequest, timeRange, valuesOf } from './dashboard';
-import { type LiveBackend, START_TIMEOUT_MS, startLiveBackend } from './liveBackend';
+import { describeField, panelRequest, timeRange, valuesOf } from './dashboard';
+import { useLiveDashboard } from './liveBackend';
 
 /** From an hour before the first poll: the captures' connects and the server's restart lie there. */
 const WITH_CONNECTS = timeRange(FIRST_POLL - 3600, LAST_POLL);
 
-let backend: LiveBackend;
-let dashboard: Dashboard;
-
-beforeAll(async () => {
-  backend = await startLiveBackend();
-}, START_TIMEOUT_MS);
-afterAll(() => backend?.stop());
-beforeEach(() => {
-  dashboard = openDashboard({ backendUrl: backend.urls.open });
-});
+const live = useLiveDashboard();
 
 /** What Grafana does with an annotation: prepareQuery, then an ordinary query over the dashboard's range. */
 async function annotationFrames(target?: Partial<VpnscopeQuery>) {
   const annotation = { name: 'VPN events', enable: true, iconColor: 'red', target } as AnnotationQuery<VpnscopeQuery>;
-  const query = dashboard.datasource.annotations.prepareQuery?.(annotation);
+  const query = live.dashboard.datasource.annotations.prepareQuery?.(annotation);
   if (!query) {
     throw new Error('prepareQuery made no query of the annotation');
   }
-  const { data } = await dashboard.datasource.query(panelRequest([query], { range: WITH_CONNECTS }));
+  const { data } = await live.dashboard.datasource.query(panelRequest([query], { range: WITH_CONNECTS }));
   expect(data).toHaveLength(1);
   return data[0];
 }
@@ -80,7 +71,7 @@ describe('events as annotations against the live backend', () => {
 
 describe('dashboard variables against the live backend', () => {
   const find = (query: unknown, range = timeRange(FIRST_POLL, LAST_POLL)) =>
-    dashboard.datasource.metricFindQuery(query, { range });
+    live.dashboard.datasource.metricFindQuery(query, { range });
 
   it('lists every configured server', async () => {
     await expect(find({ refId: 'V', queryType: 'variable', variable: 'servers' })).resolves.toEqual([
@@ -113,7 +104,7 @@ describe('dashboard variables against the live backend', () => {
       ...panelRequest([]),
       targets: [{ refId: 'V', queryType: 'variable', variable: 'apps', user: 'user6' }],
     } as unknown as DataQueryRequest<VariableQuery>;
-    const response = await lastValueFrom(dashboard.datasource.variables.query(request));
+    const response = await lastValueFrom(live.dashboard.datasource.variables.query(request));
     expect(response.data).toEqual([{ text: 'org.example.vpn.linux' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type Dashboard, type DashboardSetup, openDashboard } from './dashboard';
 import net from 'node:net';
 import path from 'node:path';
 import type { LiveBackendReady } from '../../support/live-backend-plan';
@@ -76,4 +77,25 @@ export function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface LiveDashboard {
+  backend: LiveBackend;
+  dashboard: Dashboard;
+}
+
+/**
+ * The setup of a live-backend test file: one backend started before its tests and stopped after,
+ * and a fresh dashboard on its open (token-less) app before each test.
+ */
+export function useLiveDashboard(setup: Omit<DashboardSetup, 'backendUrl'> = {}): LiveDashboard {
+  const live = {} as LiveDashboard;
+  beforeAll(async () => {
+    live.backend = await startLiveBackend();
+  }, START_TIMEOUT_MS);
+  afterAll(() => live.backend?.stop());
+  beforeEach(() => {
+    live.dashboard = openDashboard({ ...setup, backendUrl: live.backend.urls.open });
+  });
+  return live;
 }

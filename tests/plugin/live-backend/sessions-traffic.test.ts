@@ -1,7 +1,7 @@
 import type { DataFrame } from '@grafana/data';
 import { FIRST_POLL, LAST_POLL, USER6_LEAVES_AT_POLL } from '../../support/live-backend-plan';
-import { describeField, type Dashboard, fieldNamed, openDashboard, panelRequest, valuesOf } from './dashboard';
-import { type LiveBackend, START_TIMEOUT_MS, startLiveBackend } from './liveBackend';
+import { describeField, fieldNamed, openDashboard, panelRequest, valuesOf } from './dashboard';
+import { useLiveDashboard } from './liveBackend';
 
 /** Seeded rates, in bytes/s per one-minute bucket: see live-backend-plan.ts (600·growth B in per poll). */
 const BUCKETS = 59; // deltas of polls 1..59; the first poll is only a baseline
@@ -9,20 +9,11 @@ const WITH_USER6 = USER6_LEAVES_AT_POLL - 1; // buckets 0..38 hold polls 1..39, 
 const repeated = <T>(value: T, times: number): T[] => new Array(times).fill(value);
 const labelsOf = (frames: DataFrame[]) => frames.map((frame) => frame.fields[1].labels);
 
-let backend: LiveBackend;
-let dashboard: Dashboard;
-
-beforeAll(async () => {
-  backend = await startLiveBackend();
-}, START_TIMEOUT_MS);
-afterAll(() => backend?.stop());
-beforeEach(() => {
-  dashboard = openDashboard({ backendUrl: backend.urls.open });
-});
+const live = useLiveDashboard();
 
 describe('sessions against the live backend', () => {
   it('lists the live sessions as a table with units on every column', async () => {
-    const { data } = await dashboard.datasource.query(panelRequest([{ refId: 'A', queryType: 'sessions' }]));
+    const { data } = await live.dashboard.datasource.query(panelRequest([{ refId: 'A', queryType: 'sessions' }]));
     expect(data).toHaveLength(1);
     const [table] = data;
     expect(table.refId).toBe('A');
@@ -58,7 +49,7 @@ describe('sessions against the live backend', () => {
   });
 
   it('lists every session of the range with state all, the one that ended with its app', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'sessions', state: 'all', server: 'tcp443' }])
     );
     const [table] = data;
@@ -77,7 +68,7 @@ describe('sessions against the live backend', () => {
 
 describe('traffic against the live backend', () => {
   it('gives bytes per second per server and direction by default, one labelled frame each', async () => {
-    const { data } = await dashboard.datasource.query(panelRequest([{ refId: 'A', queryType: 'traffic' }]));
+    const { data } = await live.dashboard.datasource.query(panelRequest([{ refId: 'A', queryType: 'traffic' }]));
     expect(labelsOf(data)).toEqual([
       { server: 'tcp443', direction: 'in' },
       { server: 'tcp443', direction: 'out' },
@@ -106,7 +97,7 @@ describe('traffic against the live backend', () => {
   });
 
   it('gives bytes per interval for everyone together', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'V', queryType: 'traffic', unit: 'volume', groupBy: 'none', direction: 'in' }])
     );
     expect(data).toHaveLength(1);
@@ -122,7 +113,7 @@ describe('traffic against the live backend', () => {
   });
 
   it('keeps the top-N users by bytes over the range, even one who has left', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'T', queryType: 'traffic', groupBy: 'user', direction: 'out', topN: 2 }])
     );
     expect(labelsOf(data)).toEqual([
@@ -148,7 +139,7 @@ describe('traffic against the live backend', () => {
 
     beforeAll(async () => {
       const targets = cases.map((c) => ({ refId: refId(c), queryType: 'traffic' as const, ...c }));
-      ({ data: frames } = await openDashboard({ backendUrl: backend.urls.open }).datasource.query(
+      ({ data: frames } = await openDashboard({ backendUrl: live.backend.urls.open }).datasource.query(
         panelRequest(targets)
       ));
     });
@@ -173,7 +164,7 @@ describe('traffic against the live backend', () => {
     ['week', Date.UTC(2026, 10, 16)],
     ['month', Date.UTC(2026, 10, 1)],
   ] as const)('totals each user’s bytes per %s as one bar at the period’s start', async (totals, periodStart) => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'P', queryType: 'traffic', totals, groupBy: 'user' }])
     );
     expect(labelsOf(data)).toHaveLength(8);

@@ -1,8 +1,8 @@
 import type { DataFrame } from '@grafana/data';
 import type { QueryRequest } from '../../../backend/src/contract';
 import { FIRST_POLL, LAST_POLL } from '../../support/live-backend-plan';
-import { type Dashboard, openDashboard, panelRequest, timeRange, valuesOf } from './dashboard';
-import { type LiveBackend, START_TIMEOUT_MS, startLiveBackend } from './liveBackend';
+import { panelRequest, timeRange, valuesOf } from './dashboard';
+import { useLiveDashboard } from './liveBackend';
 
 /**
  * The dashboard's variables as Grafana's TemplateSrv hands them over: a multi-value variable and
@@ -16,24 +16,15 @@ const variables = {
   nobody: '',
 };
 
-let backend: LiveBackend;
-let dashboard: Dashboard;
+const live = useLiveDashboard({ variables });
 
-beforeAll(async () => {
-  backend = await startLiveBackend();
-}, START_TIMEOUT_MS);
-afterAll(() => backend?.stop());
-beforeEach(() => {
-  dashboard = openDashboard({ backendUrl: backend.urls.open, variables });
-});
-
-/** The queries as they went over the wire to the backend. */
-const sentQueries = () => (dashboard.requests[0].data as QueryRequest).queries;
+/** The queries as they went over the wire to the live.backend. */
+const sentQueries = () => (live.dashboard.requests[0].data as QueryRequest).queries;
 const names = (frames: DataFrame[]) => frames.map((frame) => frame.name);
 
 describe('template variables against the live backend', () => {
   it('resolves a dashboard variable in the server filter', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'sessions', server: '$server' }])
     );
     expect(sentQueries()[0].server).toBe('udp1194');
@@ -41,7 +32,7 @@ describe('template variables against the live backend', () => {
   });
 
   it('resolves a repeated panel’s scoped variable in the user filter', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'sessions', user: '${user}' }], {
         scopedVars: { user: { text: 'user2', value: 'user2' } },
       })
@@ -51,7 +42,7 @@ describe('template variables against the live backend', () => {
   });
 
   it('sends a multi-value variable as a plain comma list, which the backend reads as several servers', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([
         { refId: 'S', queryType: 'sessions', server: '$servers' },
         { refId: 'T', queryType: 'traffic', server: '$servers', direction: 'in' },
@@ -69,13 +60,13 @@ describe('template variables against the live backend', () => {
   });
 
   it('filters by several users, in panels and in variable queries', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'apps', user: '$users' }])
     );
     expect(sentQueries()[0].user).toBe('user3,user6');
     expect(valuesOf(data[0], 'app')).toEqual(['unknown', 'org.example.vpn.linux']);
     expect(valuesOf(data[0], 'sessions')).toEqual([2, 1]);
-    const apps = await dashboard.datasource.metricFindQuery(
+    const apps = await live.dashboard.datasource.metricFindQuery(
       { refId: 'V', queryType: 'variable', variable: 'apps', user: '$users' },
       { range: timeRange(FIRST_POLL, LAST_POLL) }
     );
@@ -85,15 +76,15 @@ describe('template variables against the live backend', () => {
   it('answers "All" servers as it answers no server filter', async () => {
     const request = (server?: string) =>
       panelRequest([{ refId: 'A', queryType: 'traffic', groupBy: 'none', direction: 'out', server }]);
-    const [all] = (await dashboard.datasource.query(request('$everyServer'))).data;
-    const [unfiltered] = (await dashboard.datasource.query(request())).data;
-    expect((dashboard.requests[0].data as QueryRequest).queries[0].server).toBe('tcp443,udp1194,udp1195');
+    const [all] = (await live.dashboard.datasource.query(request('$everyServer'))).data;
+    const [unfiltered] = (await live.dashboard.datasource.query(request())).data;
+    expect((live.dashboard.requests[0].data as QueryRequest).queries[0].server).toBe('tcp443,udp1194,udp1195');
     expect(valuesOf(all, 'rate')).toEqual(valuesOf(unfiltered, 'rate'));
     expect(valuesOf(all, 'rate')[0]).toBe(2700);
   });
 
   it('drops a filter whose variable is empty, so it means every server', async () => {
-    const { data } = await dashboard.datasource.query(
+    const { data } = await live.dashboard.datasource.query(
       panelRequest([{ refId: 'A', queryType: 'sessions', server: '$nobody' }])
     );
     expect(sentQueries()[0]).not.toHaveProperty('server');
