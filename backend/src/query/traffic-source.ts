@@ -1,11 +1,12 @@
 import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
 import { prepared } from './statements';
+import { rolledUpThrough, trafficRollups } from '../store/rollups';
 import { serverMatches, serverNameMatches, userMatches } from './filters';
 
 /**
- * The one place that reads traffic deltas. Today it reads the raw `traffic` table; when rollup
- * tables arrive, this is where a query picks the coarsest one that still resolves its buckets.
+ * The one place that reads traffic deltas: from the coarsest rollup table that still resolves a
+ * query's buckets, topped up from the raw `traffic` table where the rollups end.
  */
 
 export type TrafficGrouping = 'none' | 'server' | 'user';
@@ -30,38 +31,68 @@ export interface TrafficSelection {
   user: string | null;
 }
 
-const rowsInRange = `
-  FROM traffic
+const rawRows = 'SELECT ts, server_id, user, bytes_in, bytes_out FROM traffic WHERE ts > @cut AND ts <= @until';
+
+// Rollup rows are stamped at their bucket's end, so they fall in the same delta buckets as the raw
+// rows they sum; the raw table supplies only what the rollup does not hold yet (after @cut).
+const rowsInRange = (rollup: string | null): string => `
+  FROM ${rollup ? `(SELECT ts, server_id, user, bytes_in, bytes_out FROM ${rollup} WHERE ts > @after AND ts <= @cut UNION ALL ${rawRows})` : 'traffic'}
   WHERE ts > @after AND ts <= @until AND ${serverMatches('server_id')} AND ${userMatches('user')}`;
 
 // Grouping by bucket makes SQLite sort every row. Summing per poll first (GROUP BY ts follows the
 // time key, so it needs no sort) shrinks that to a row per poll and server: 2.5x faster for
 // ungrouped traffic, 1.3x per server. Per user it shrinks nothing, so users skip that step.
-const sumsSql: Record<TrafficGrouping, string> = {
-  none: `
-    SELECT ${deltaBucketSql('ts')} AS bucket, '' AS grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
-    FROM (SELECT ts, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rowsInRange} GROUP BY ts)
-    GROUP BY bucket`,
-  server: `
-    SELECT ${deltaBucketSql('ts')} AS bucket, grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
-    FROM (SELECT ts, server_id AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rowsInRange}
-          GROUP BY ts, server_id)
-    GROUP BY bucket, grp`,
-  user: `
-    SELECT ${deltaBucketSql('ts')} AS bucket, user AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
-    ${rowsInRange}
-    GROUP BY bucket, grp`,
+const sumsSql = (groupBy: TrafficGrouping, rollup: string | null): string => {
+  const rows = rowsInRange(rollup);
+  switch (groupBy) {
+    case 'none':
+      return `
+        SELECT ${deltaBucketSql('ts')} AS bucket, '' AS grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
+        FROM (SELECT ts, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rows} GROUP BY ts)
+        GROUP BY bucket`;
+    case 'server':
+      return `
+        SELECT ${deltaBucketSql('ts')} AS bucket, grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
+        FROM (SELECT ts, server_id AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rows}
+              GROUP BY ts, server_id)
+        GROUP BY bucket, grp`;
+    case 'user':
+      return `
+        SELECT ${deltaBucketSql('ts')} AS bucket, user AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
+        ${rows}
+        GROUP BY bucket, grp`;
+  }
 };
 
-const slicesSql = (groupBy: TrafficGrouping): string =>
+const slicesSql = (groupBy: TrafficGrouping, rollup: string | null): string =>
   groupBy === 'server'
-    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sumsSql.server}) t JOIN servers s ON s.id = t.grp`
-    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sumsSql[groupBy]})`;
+    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sumsSql('server', rollup)}) t JOIN servers s ON s.id = t.grp`
+    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sumsSql(groupBy, rollup)})`;
+
+/**
+ * The coarsest rollup whose buckets tile the query's buckets, and the second up to which it is
+ * read: its last whole bucket that the rollups already hold. Null when the raw table must answer.
+ */
+function pickRollup(db: Db, after: number, until: number, widthS: number): { table: string; cut: number } | null {
+  const through = rolledUpThrough(db);
+  if (through === null) {
+    return null;
+  }
+  for (const { widthS: rollupS, table } of trafficRollups) {
+    const cut = Math.floor(Math.min(until, through) / rollupS) * rollupS;
+    if (widthS % rollupS === 0 && after % rollupS === 0 && cut > after) {
+      return { table, cut };
+    }
+  }
+  return null;
+}
 
 /** Bytes in and out per bucket and group. */
 export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice[] {
   const { after, until, widthS, groupBy, server, user } = selection;
-  return prepared(db, slicesSql(groupBy)).all({ after, until, width: widthS, server, user }) as TrafficSlice[];
+  const rollup = pickRollup(db, after, until, widthS);
+  const params = { after, until, cut: rollup?.cut ?? after, width: widthS, server, user };
+  return prepared(db, slicesSql(groupBy, rollup?.table ?? null)).all(params) as TrafficSlice[];
 }
 
 /** How many recent polls to look behind; a few are enough to see the poll interval. */

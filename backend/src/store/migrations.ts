@@ -91,4 +91,47 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  `
+  -- Rollups of traffic (bytes summed; ts is the end of the bucket, so a rollup row counts like a raw
+  -- delta stamped at that second) and of capacity (ts is the bucket start, like a sample). They are
+  -- kept by rollUp() from the time ranges each write marks in rollup_dirty, never by rescanning.
+  CREATE TABLE rollup_dirty (
+    id INTEGER PRIMARY KEY,
+    from_ts INTEGER NOT NULL,
+    to_ts INTEGER NOT NULL
+  );
+  -- The rollups hold every write up to here (and before the first pending mark); raw rows written
+  -- without a mark, as before this migration, are never assumed rolled up.
+  CREATE TABLE rollup_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    rolled_through INTEGER NOT NULL
+  );
+  CREATE TABLE traffic_minute (
+    ts INTEGER NOT NULL, server_id INTEGER NOT NULL, user TEXT NOT NULL,
+    bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
+    PRIMARY KEY (ts, server_id, user)
+  ) WITHOUT ROWID;
+  CREATE TABLE traffic_hour (
+    ts INTEGER NOT NULL, server_id INTEGER NOT NULL, user TEXT NOT NULL,
+    bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
+    PRIMARY KEY (ts, server_id, user)
+  ) WITHOUT ROWID;
+  CREATE TABLE traffic_day (
+    ts INTEGER NOT NULL, server_id INTEGER NOT NULL, user TEXT NOT NULL,
+    bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
+    PRIMARY KEY (ts, server_id, user)
+  ) WITHOUT ROWID;
+  CREATE TABLE capacity_minute (
+    server_id INTEGER NOT NULL, pool TEXT NOT NULL, ts INTEGER NOT NULL, max_used INTEGER NOT NULL, size INTEGER,
+    PRIMARY KEY (server_id, pool, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE capacity_hour (
+    server_id INTEGER NOT NULL, pool TEXT NOT NULL, ts INTEGER NOT NULL, max_used INTEGER NOT NULL, size INTEGER,
+    PRIMARY KEY (server_id, pool, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE capacity_day (
+    server_id INTEGER NOT NULL, pool TEXT NOT NULL, ts INTEGER NOT NULL, max_used INTEGER NOT NULL, size INTEGER,
+    PRIMARY KEY (server_id, pool, ts)
+  ) WITHOUT ROWID;
+  `,
 ];

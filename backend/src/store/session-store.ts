@@ -110,6 +110,7 @@ export class SessionStore {
           s.insertTraffic.run(live.id, ts, serverId, live.user, deltaIn, deltaOut);
         }
       }
+      s.markForRollup.run(ts, ts);
     })();
   }
 
@@ -152,6 +153,10 @@ export class SessionStore {
       events.push({ ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason });
       for (const slice of slices) {
         s.insertTraffic.run(sessionId, slice.ts, serverId, session.user, slice.bytesIn, slice.bytesOut);
+      }
+      if (slices.length > 0) {
+        const stamps = slices.map((slice) => slice.ts);
+        s.markForRollup.run(Math.min(...stamps), Math.max(...stamps));
       }
       s.endSession.run({ id: sessionId, ts: endedAt, reason: endReason });
       events.forEach((event) => s.insertEvent.run(eventParams(serverId, event)));
@@ -210,6 +215,7 @@ export class SessionStore {
     }
     s.insertCapacity.run({ serverId, ts, ...capacity });
     s.setLastPoll.run({ id: serverId, ts });
+    s.markForRollup.run(ts, ts);
     return opened;
   }
 }
@@ -296,6 +302,8 @@ function prepare(db: Db) {
     insertCapacity: statement(`
       INSERT INTO capacity (server_id, pool, ts, used, size) VALUES (@serverId, @pool, @ts, @used, @size)
       ON CONFLICT (server_id, pool, ts) DO UPDATE SET used = excluded.used, size = excluded.size`),
+    // One row per write, not per traffic row: rollUp() later recomputes just the buckets it spans.
+    markForRollup: statement(`INSERT INTO rollup_dirty (from_ts, to_ts) VALUES (?, ?)`),
     insertEvent: statement(`
       INSERT INTO events (server_id, ts, kind, user, real_address, detail)
       VALUES (@serverId, @ts, @kind, @user, @realAddress, @detail)`),
