@@ -5,6 +5,7 @@ import { buildApp } from './api/app';
 import { openDatabase, type Db } from './store/database';
 import { SessionStore } from './store/session-store';
 import { applyRetention } from './store/retention';
+import { rollUp } from './store/rollups';
 import { SessionTracker } from './tracker/session-tracker';
 import { SourceHealthRegistry } from './sources/source-health';
 import { PollLoop } from './sources/poll-loop';
@@ -27,6 +28,8 @@ export interface Service {
 }
 
 const RETENTION_EVERY_MS = 3_600_000;
+// Rollups catch up apart from the polls, so a poll's transaction stays as small as it was.
+const ROLLUP_EVERY_MS = 10_000;
 
 /** `vpnscope serve`: opens the store, starts every configured source, and serves the API. */
 export async function startService(config: VpnscopeConfig, log: Logger, version: string): Promise<Service> {
@@ -78,6 +81,8 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     onUnexpectedError
   );
 
+  const rollups = new PollLoop(ROLLUP_EVERY_MS, async () => void rollUp(db), onUnexpectedError);
+
   const app = await buildApp({
     db,
     health,
@@ -93,6 +98,7 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
   loops.forEach((loop) => loop.start());
   management.start();
   retention.start();
+  rollups.start();
 
   return {
     app,
@@ -101,7 +107,7 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     health,
     url,
     async stop() {
-      await Promise.all([...loops, retention, management].map((loop) => loop.stop()));
+      await Promise.all([...loops, retention, rollups, management].map((loop) => loop.stop()));
       await app.close();
       db.close();
     },
