@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfigFile } from '../../backend/src/config';
@@ -13,6 +11,7 @@ import { formatStatus } from '../support/openvpn-status-writer';
 import { fixturesDir, runCli } from '../support/run-cli';
 import { ScriptedManagementServer } from '../support/scripted-management-server';
 import { makeTempDir } from '../support/temp-dir';
+import { freePort } from '../support/free-port';
 
 jest.setTimeout(60_000);
 
@@ -141,13 +140,3 @@ describe('vpnscope status with a database the service filled', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as net.AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { ManagementClient, type ManagementClientOptions } from '../../backend/src/sources/openvpn/management-client';
 import { makeTempDir } from '../support/temp-dir';
+import { freePort } from '../support/free-port';
 
 /**
  * The client against a real OpenVPN management interface. OpenVPN runs as a peer-to-peer
@@ -282,13 +282,3 @@ describe('ManagementClient against OpenVPN', () => {
     await expect(management.command('pid\nkill user1')).rejects.toThrow('a management command must be a single line');
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import type { ManagementConfig } from '../../backend/src/config';
@@ -17,6 +16,7 @@ import { waitFor } from '../e2e/harness/wait';
 import { formatStatus } from '../support/openvpn-status-writer';
 import { ScriptedManagementServer } from '../support/scripted-management-server';
 import { makeTempDir } from '../support/temp-dir';
+import { freePort } from '../support/free-port';
 
 /**
  * The management source against a real OpenVPN (`--dev null` peer-to-peer pair on loopback: no
@@ -316,13 +316,3 @@ describe('management source against a scripted interface', () => {
     expect(traffic.filter((row) => row.id === rows[2].id).reduce((sum, row) => sum + row.bytesIn, 0)).toBe(700);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { makeTempDir } from '../../support/temp-dir';
+import { freePort } from '../../support/free-port';
 
 const REPO = path.resolve(__dirname, '../../..');
 export const PROVISIONED_PROMETHEUS = path.join(REPO, 'provisioning/prometheus');
@@ -21,14 +21,6 @@ export interface PrometheusServer {
   waitFor(expr: string, done: (samples: PromSample[]) => boolean, what: string): Promise<PromSample[]>;
   get(apiPath: string): Promise<unknown>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
