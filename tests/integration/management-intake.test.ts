@@ -143,6 +143,16 @@ describe('ManagementIntake', () => {
     expect(total).toBe(800);
   });
 
+  it('takes a status row that lags a byte count already applied as behind, not as a counter reset', () => {
+    intake.status(statusReply(T0, [client('alice', 0, 1000)]), T0);
+    intake.notification(bytecount(0, 1500), T0 + 4);
+    intake.flushCounters(T0 + 4);
+    intake.status(statusReply(T0 + 10, [client('alice', 0, 1460)]), T0 + 10);
+    intake.status(statusReply(T0 + 20, [client('alice', 0, 1800)]), T0 + 20);
+    expect(traffic().map((row) => row.bytesIn)).toEqual([500, 300]);
+    expect(live()[0].bytes_in).toBe(1800);
+  });
+
   it('ignores counts and holds client facts until the first status reply of a connection', () => {
     // vpnscope knew alice as client 0; the server restarted, and client 0 is now carol
     intake.status(statusReply(T0, [client('alice', 0, 90_000)]), T0);

@@ -1,9 +1,10 @@
-import type { ParseIssue } from '../../model';
+import type { ObservedSession, ParseIssue } from '../../model';
 import type { ManagementNotification } from '../../parsers/management-protocol';
 import { classifyLogMessage, parseLogEntry, type LogEntry } from '../../parsers/management-log';
 import { clientInfoFromPeerInfo } from '../../parsers/peer-info';
 import { parseStatus } from '../../parsers/openvpn-status';
 import { SecurityEventFolder, type SecurityEvent } from '../../parsers/security-event-folder';
+import type { LiveSession } from '../../tracker/snapshot-diff';
 import type { ClientCounter, PollSummary, SessionTracker } from '../../tracker/session-tracker';
 import type { LogCursor } from './management-log-cursor';
 import { observedSession } from './observed-sessions';
@@ -61,7 +62,8 @@ export class ManagementIntake {
     // Counts that came before this reply are older than it: applied after it, they would look like a reset.
     this.flushCounters(ts);
     const { server, tracker } = this.options;
-    const sessions = report.clients.map(observedSession);
+    const live = tracker.liveSessions(server);
+    const sessions = report.clients.map((client) => notBehindCounts(observedSession(client), live));
     const summary = tracker.applySnapshot({ server, ts, sessions, poolSize: this.poolSize });
     this.clientIdsTrusted = true;
     for (const { clientId, env } of this.heldClientInfo.splice(0)) {
@@ -214,4 +216,22 @@ export class ManagementIntake {
       });
     }
   }
+}
+
+/**
+ * OpenVPN keeps `>BYTECOUNT_CLI` and `status` byte counts in separate counters that can differ by
+ * a packet or two, and it never restarts either under one client id. So a status row a few bytes
+ * below a count already applied lags behind it: taken as it is, the tracker would see a counter
+ * reset and count the session's whole volume again.
+ */
+function notBehindCounts(session: ObservedSession, live: ReadonlyMap<string, LiveSession>): ObservedSession {
+  const known = live.get(session.key);
+  if (!known || (session.bytesIn >= known.bytesIn && session.bytesOut >= known.bytesOut)) {
+    return session;
+  }
+  return {
+    ...session,
+    bytesIn: Math.max(session.bytesIn, known.bytesIn),
+    bytesOut: Math.max(session.bytesOut, known.bytesOut),
+  };
 }
