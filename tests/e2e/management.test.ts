@@ -8,6 +8,7 @@ import { ManagementClient } from '../../backend/src/sources/openvpn/management-c
 import { startService, type Service } from '../../backend/src/service';
 import { fieldOf, framesFor } from '../support/query-frames';
 import { Lab, waitFor, type OpenVpnClient, type OpenVpnServer } from './harness';
+import { SESSIONS_WITH_COUNTERS } from '../support/session-rows';
 
 // real processes on a shared 2-core CI machine: generous, never asserted on
 jest.setTimeout(180_000);
@@ -61,7 +62,8 @@ describe('vpnscope on the management interface of a real OpenVPN 2.6.14 server (
   let service: Service;
   const clients: OpenVpnClient[] = [];
 
-  const sessions = () => service.db.prepare('SELECT * FROM sessions ORDER BY id').all() as SessionRow[];
+  const sessions = () =>
+    service.db.prepare(`SELECT * FROM ${SESSIONS_WITH_COUNTERS} ORDER BY id`).all() as SessionRow[];
   const live = () => sessions().filter((row) => row.ended_at === null);
   const liveSession = (user: string) => live().find((row) => row.user === user);
   const events = (kind: string) =>
@@ -233,7 +235,7 @@ describe('vpnscope on the management interface of a real OpenVPN 2.6.14 server (
     // a session's traffic rows never add up to more than the bytes its own counters show
     const overcounted = service.db
       .prepare(
-        `SELECT s.user, s.bytes_in AS counted, SUM(t.bytes_in) AS summed FROM sessions s JOIN traffic t ON t.session_id = s.id
+        `SELECT s.user, s.bytes_in AS counted, SUM(t.bytes_in) AS summed FROM ${SESSIONS_WITH_COUNTERS} s JOIN traffic t ON t.session_id = s.id
          GROUP BY s.id HAVING SUM(t.bytes_in) > s.bytes_in OR SUM(t.bytes_out) > s.bytes_out`
       )
       .all();
@@ -261,8 +263,9 @@ describe('vpnscope on the management interface in poll mode (unix socket, passwo
     const alice = await lab.connect('alice', { ivGuiVer: 'org.eduvpn.app.linux_4.1.0' });
     await alice.waitConnected();
     const session = await waitFor('alice with her app', () => {
-      const row = service.db.prepare("SELECT * FROM sessions WHERE user = 'alice' AND app IS NOT NULL").get() as
-        SessionRow | undefined;
+      const row = service.db
+        .prepare(`SELECT * FROM ${SESSIONS_WITH_COUNTERS} WHERE user = 'alice' AND app IS NOT NULL`)
+        .get() as SessionRow | undefined;
       return row;
     });
     expect(session).toMatchObject({ app: 'org.eduvpn.app.linux', app_version: '4.1.0', platform: 'linux' });

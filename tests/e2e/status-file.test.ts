@@ -5,6 +5,7 @@ import { loadConfigFile } from '../../backend/src/config';
 import { startService, type Service } from '../../backend/src/service';
 import type { QueryResponse, ServerInfo } from '../../backend/src/contract';
 import { runCli } from '../support/run-cli';
+import { SESSIONS_WITH_COUNTERS } from '../support/session-rows';
 import {
   Lab,
   waitFor,
@@ -39,7 +40,8 @@ describe.each([1, 2, 3] as StatusVersion[])(
     let service: Service;
     let configPath: string;
 
-    const sessions = () => service.db.prepare('SELECT * FROM sessions ORDER BY user').all() as SessionRow[];
+    const sessions = () =>
+      service.db.prepare(`SELECT * FROM ${SESSIONS_WITH_COUNTERS} ORDER BY user`).all() as SessionRow[];
     const session = (user: string) => sessions().find((row) => row.user === user && row.ended_at === null);
     const pollCount = () => service.health.all()[0].pollCount;
 

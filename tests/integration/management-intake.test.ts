@@ -10,6 +10,7 @@ import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import { formatStatus } from '../support/openvpn-status-writer';
 import { fixturesDir } from '../support/run-cli';
 import { makeTempDir } from '../support/temp-dir';
+import { SESSIONS_WITH_COUNTERS } from '../support/session-rows';
 
 const T0 = 1_795_275_500;
 
@@ -72,7 +73,7 @@ describe('ManagementIntake', () => {
   let intake: ManagementIntake;
   let restarts: number;
 
-  const sessions = () => db.prepare('SELECT * FROM sessions ORDER BY id').all() as SessionRow[];
+  const sessions = () => db.prepare(`SELECT * FROM ${SESSIONS_WITH_COUNTERS} ORDER BY id`).all() as SessionRow[];
   const live = () => sessions().filter((row) => row.ended_at === null);
   const traffic = () =>
     db

@@ -17,6 +17,7 @@ import { formatStatus } from '../support/openvpn-status-writer';
 import { ScriptedManagementServer } from '../support/scripted-management-server';
 import { makeTempDir } from '../support/temp-dir';
 import { freePort } from '../support/free-port';
+import { SESSIONS_WITH_COUNTERS } from '../support/session-rows';
 
 /**
  * The management source against a real OpenVPN (`--dev null` peer-to-peer pair on loopback: no
@@ -264,7 +265,7 @@ describe('management source against a scripted interface', () => {
     bytes_in: number;
   }
   const sessions = () =>
-    db.prepare('SELECT id, user, ended_at, bytes_in FROM sessions ORDER BY id').all() as SessionRow[];
+    db.prepare(`SELECT id, user, ended_at, bytes_in FROM ${SESSIONS_WITH_COUNTERS} ORDER BY id`).all() as SessionRow[];
 
   it('polls status before anything else on every connection', async () => {
     const server = await ScriptedManagementServer.listen({ path: socketPath(), answer: answer(() => []) });

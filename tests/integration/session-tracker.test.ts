@@ -4,6 +4,7 @@ import { SessionStore } from '../../backend/src/store/session-store';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import type { ObservedSession } from '../../backend/src/model';
 import { makeTempDir } from '../support/temp-dir';
+import { SESSIONS_WITH_COUNTERS } from '../support/session-rows';
 
 const session = (
   key: string,
@@ -68,7 +69,9 @@ describe('SessionTracker on a real SQLite file', () => {
       { name: 'udp1194', kind: 'openvpn', pool: { size: 253, source: 'test' }, liveSessions: 1, lastPollAt: 2_020 },
     ]);
     const rows = db
-      .prepare('SELECT user, started_at, ended_at, bytes_in, bytes_out, end_reason FROM sessions ORDER BY id')
+      .prepare(
+        `SELECT user, started_at, ended_at, bytes_in, bytes_out, end_reason FROM ${SESSIONS_WITH_COUNTERS} ORDER BY id`
+      )
       .all();
     expect(rows).toEqual([
       { user: 'alice', started_at: 1_000, ended_at: 2_020, bytes_in: 400, bytes_out: 260, end_reason: 'vanished' },
@@ -121,7 +124,7 @@ describe('SessionTracker on a real SQLite file', () => {
     });
     tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [session('1', 'alice', 2, 2)] });
     tracker.applySnapshot({ server: 'udp1194', ts: 2_020, sessions: [session('1', 'alice', 3, 3)] });
-    expect(db.prepare('SELECT virtual_ipv4, last_seen, bytes_in FROM sessions').get()).toEqual({
+    expect(db.prepare(`SELECT virtual_ipv4, last_seen, bytes_in FROM ${SESSIONS_WITH_COUNTERS}`).get()).toEqual({
       virtual_ipv4: '198.19.0.2',
       last_seen: 2_020,
       bytes_in: 3,
@@ -195,7 +198,7 @@ describe('SessionTracker on a real SQLite file', () => {
       endReason: 'LCP terminated by peer',
     });
     tracker.applySnapshot({ server: 'udp1194', ts: 2_010, sessions: [] });
-    expect(db.prepare('SELECT ended_at, end_reason, bytes_in FROM sessions').all()).toEqual([
+    expect(db.prepare(`SELECT ended_at, end_reason, bytes_in FROM ${SESSIONS_WITH_COUNTERS}`).all()).toEqual([
       { ended_at: 2_004, end_reason: 'LCP terminated by peer', bytes_in: 180 },
     ]);
     expect(trafficSum()).toEqual({ bytesIn: 80, bytesOut: 50 });

@@ -9,6 +9,7 @@ import { InterfaceCounters } from '../../backend/src/sources/pptpd/interface-cou
 import { PptpdSource } from '../../backend/src/sources/pptpd/pptpd-source';
 import { readPptpdFixture } from './pptpd-replay';
 import { makeTempDir } from './temp-dir';
+import { SESSIONS_WITH_COUNTERS } from './session-rows';
 
 export const SERVER = 'pptp';
 /** The machine the lab's vpnscope runs on by default: lines from host vpn1 are local, vpn2's another server's. */
@@ -114,7 +115,7 @@ export class PptpdLab {
       .prepare(
         `SELECT identity, user, real_address AS realAddress, virtual_ipv4 AS virtualIpv4, started_at AS startedAt,
                 ended_at AS endedAt, bytes_in AS bytesIn, bytes_out AS bytesOut, end_reason AS endReason
-         FROM sessions ORDER BY started_at, identity`
+         FROM ${SESSIONS_WITH_COUNTERS} ORDER BY started_at, identity`
       )
       .all() as SessionRow[];
   }

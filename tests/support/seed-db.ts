@@ -76,10 +76,9 @@ export function addSession(db: Db, seed: SessionSeed): number {
   const row = db
     .prepare(
       `INSERT INTO sessions (server_id, identity, user, common_name, real_address, virtual_ipv4, virtual_ipv6,
-                             started_at, ended_at, last_seen, bytes_in, bytes_out, cipher, app, app_version,
-                             platform, client_version, end_reason)
+                             started_at, ended_at, cipher, app, app_version, platform, client_version, end_reason)
        VALUES (@serverId, @identity, @user, @user, @realAddress, @virtualIpv4, @virtualIpv6, @startedAt, @endedAt,
-               @lastSeen, @bytesIn, @bytesOut, @cipher, @app, @appVersion, @platform, @clientVersion, @endReason)
+               @cipher, @app, @appVersion, @platform, @clientVersion, @endReason)
        RETURNING id`
     )
     .get({
@@ -91,9 +90,6 @@ export function addSession(db: Db, seed: SessionSeed): number {
       virtualIpv6: seed.virtualIpv6 ?? null,
       startedAt: seed.startedAt,
       endedAt,
-      lastSeen: seed.lastSeen ?? endedAt ?? seed.startedAt,
-      bytesIn: seed.bytesIn ?? 0,
-      bytesOut: seed.bytesOut ?? 0,
       cipher: seed.cipher ?? null,
       app: seed.app ?? null,
       appVersion: seed.appVersion ?? null,
@@ -101,6 +97,12 @@ export function addSession(db: Db, seed: SessionSeed): number {
       clientVersion: seed.clientVersion ?? null,
       endReason: seed.endReason ?? null,
     }) as { id: number };
+  db.prepare('INSERT INTO session_counters (session_id, last_seen, bytes_in, bytes_out) VALUES (?, ?, ?, ?)').run(
+    row.id,
+    seed.lastSeen ?? endedAt ?? seed.startedAt,
+    seed.bytesIn ?? 0,
+    seed.bytesOut ?? 0
+  );
   return row.id;
 }
 

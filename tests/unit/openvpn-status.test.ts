@@ -53,6 +53,18 @@ describe('parseStatus on real OpenVPN 2.6.14 captures', () => {
     expect(value.globalStats).toEqual({ 'Max bcast/mcast queue length': '3' });
   });
 
+  it.each(['status-v2.log', 'status-v3.log'])('skips the routing table of %s when asked, and nothing else', (name) => {
+    const full = parseStatus(fixture(name));
+    const sessionsOnly = parseStatus(fixture(name), { routes: false });
+    expect(full.value.routes.length).toBeGreaterThan(0);
+    expect(sessionsOnly).toEqual({ ...full, value: { ...full.value, routes: [] } });
+  });
+
+  it('still joins version 1 virtual addresses from its routing table when routes are not asked for', () => {
+    const { value } = parseStatus(fixture('status-v1.log'), { routes: false });
+    expect(value.clients.map((client) => client.virtualIpv4)).toEqual(['198.19.0.2', '198.19.0.3', '198.19.0.4']);
+  });
+
   it('reads status-version 2 with time_t, client and peer ids, cipher and global stats', () => {
     const { value, issues, complete } = parseStatus(fixture('status-v2.log'));
     expect(issues).toEqual([]);

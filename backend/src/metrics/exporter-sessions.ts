@@ -34,8 +34,9 @@ interface LiveSessionRow {
 const LIVE_OPENVPN_SESSIONS = `
   SELECT servers.name AS server, s.client_id AS clientId, s.common_name AS commonName,
          s.real_address AS realAddress, s.virtual_ipv4 AS virtualIpv4, s.virtual_ipv6 AS virtualIpv6,
-         s.started_at AS startedAt, s.bytes_in AS bytesIn, s.bytes_out AS bytesOut
+         s.started_at AS startedAt, c.bytes_in AS bytesIn, c.bytes_out AS bytesOut
   FROM servers JOIN sessions s ON s.server_id = servers.id AND s.ended_at IS NULL
+  JOIN session_counters c ON c.session_id = s.id
   WHERE servers.kind = 'openvpn'
   ORDER BY servers.name, s.started_at, s.id`;
 

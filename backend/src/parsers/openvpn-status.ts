@@ -2,6 +2,16 @@ import type { ParseIssue, StatusParseResult, StatusReport } from '../model';
 import { RecordReader, Version1Reader } from './status-readers';
 import { StatusLines } from './status-lines';
 
+export interface StatusParseOptions {
+  /**
+   * Read the ROUTING_TABLE records of versions 2 and 3 (default true). A poll that only tracks
+   * sessions skips them: they are a third of the objects a parse makes, and these versions give
+   * each client's virtual addresses in its CLIENT_LIST row. Version 1 reads its routing table
+   * either way, as it is where v1 keeps the virtual addresses.
+   */
+  routes?: boolean;
+}
+
 /**
  * Reads an OpenVPN status report, from the status file or a management `status N` reply, in
  * any status version (1: CSV sections, 2: comma records, 3: tab records) and from any OpenVPN
@@ -11,7 +21,7 @@ import { StatusLines } from './status-lines';
  * catch it half written; an unterminated last line is then a fragment and is left out.
  * Anything after END (the stale tail of a longer previous write) is not part of the report.
  */
-export function parseStatus(text: string): StatusParseResult {
+export function parseStatus(text: string, options: StatusParseOptions = {}): StatusParseResult {
   const issues: ParseIssue[] = [];
   const report: StatusReport = {
     format: 1,
@@ -29,7 +39,11 @@ export function parseStatus(text: string): StatusParseResult {
   }
   report.format = format;
   if (format !== 1) {
-    return { value: report, issues, complete: readLines(lines, new RecordReader(report, issues, format)) };
+    return {
+      value: report,
+      issues,
+      complete: readLines(lines, new RecordReader(report, issues, format, options.routes ?? true)),
+    };
   }
   const reader = new Version1Reader(report, issues);
   const complete = readLines(lines, reader);

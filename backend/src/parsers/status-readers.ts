@@ -23,7 +23,8 @@ export class RecordReader {
   constructor(
     private readonly report: StatusReport,
     private readonly issues: ParseIssue[],
-    format: 2 | 3
+    format: 2 | 3,
+    private readonly readRoutes: boolean
   ) {
     this.separator = format === 3 ? '\t' : ',';
   }
@@ -35,6 +36,9 @@ export class RecordReader {
       const client = typeof this.clients === 'string' ? this.clients : clientFromRow(row, this.clients);
       addRow(client, report.clients, 'CLIENT_LIST', lines, issues);
     } else if (row.is(0, 'ROUTING_TABLE')) {
+      if (!this.readRoutes) {
+        return;
+      }
       const route = typeof this.routes === 'string' ? this.routes : routeFromRow(row, this.routes);
       addRow(route, report.routes, 'ROUTING_TABLE', lines, issues);
     } else if (row.is(0, 'GLOBAL_STATS') && row.count >= 3) {

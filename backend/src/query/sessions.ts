@@ -26,10 +26,10 @@ interface SessionRow {
 
 const sessionsSql = (which: string): string => `
   SELECT s.id, s.user, v.name AS server, s.real_address AS realAddress, s.virtual_ipv4 AS virtualIpv4,
-         s.virtual_ipv6 AS virtualIpv6, s.started_at AS startedAt, s.ended_at AS endedAt, s.last_seen AS lastSeen,
-         s.bytes_in AS bytesIn, s.bytes_out AS bytesOut, s.app, s.app_version AS appVersion, s.platform,
+         s.virtual_ipv6 AS virtualIpv6, s.started_at AS startedAt, s.ended_at AS endedAt, c.last_seen AS lastSeen,
+         c.bytes_in AS bytesIn, c.bytes_out AS bytesOut, s.app, s.app_version AS appVersion, s.platform,
          s.client_version AS clientVersion, s.cipher, s.end_reason AS endReason
-  FROM sessions s JOIN servers v ON v.id = s.server_id
+  FROM sessions s JOIN servers v ON v.id = s.server_id JOIN session_counters c ON c.session_id = s.id
   WHERE ${which} AND ${serverMatches('s.server_id')} AND ${userMatches('s.user')}
   ORDER BY s.started_at DESC, s.id DESC`;
 

@@ -134,14 +134,14 @@ export class SessionStore {
         const deltaIn = counterDelta(live.bytesIn, session.bytesIn);
         const deltaOut = counterDelta(live.bytesOut, session.bytesOut);
         slices = deltaIn > 0 || deltaOut > 0 ? [{ ts: endedAt, bytesIn: deltaIn, bytesOut: deltaOut }] : [];
-        s.updateSession.run({ id: live.id, ts: endedAt, ...sessionColumns(session) });
+        this.updateSession(live.id, endedAt, session);
       } else {
-        const inserted = s.insertSessionOnce.get(sessionParams(serverId, endedAt, session)) as
-          { id: number } | undefined;
+        const inserted = s.insertSessionOnce.get(sessionParams(serverId, session)) as { id: number } | undefined;
         if (!inserted) {
           return null; // already recorded by an earlier run
         }
         sessionId = inserted.id;
+        s.upsertCounters.run(sessionId, endedAt, session.bytesIn, session.bytesOut);
         slices = spreadOverHours(session.connectedSince, endedAt, session.bytesIn, session.bytesOut);
         events.push({
           ts: session.connectedSince,
@@ -176,7 +176,8 @@ export class SessionStore {
     const s = this.statements;
     const opened: LiveSession[] = [];
     for (const { observed, countFromZero } of diff.opened) {
-      const { id } = s.insertSession.get(sessionParams(serverId, ts, observed)) as { id: number };
+      const { id } = s.insertSession.get(sessionParams(serverId, observed)) as { id: number };
+      s.upsertCounters.run(id, ts, observed.bytesIn, observed.bytesOut);
       opened.push({
         id,
         key: observed.key,
@@ -201,7 +202,7 @@ export class SessionStore {
     }
     for (const { live, observed, deltaIn, deltaOut, detailsChanged } of diff.continued) {
       if (detailsChanged) {
-        s.updateSession.run({ id: live.id, ts, ...sessionColumns(observed) });
+        this.updateSession(live.id, ts, observed);
       } else {
         s.updateCounters.run(ts, observed.bytesIn, observed.bytesOut, live.id);
       }
@@ -218,6 +219,11 @@ export class SessionStore {
     s.markForRollup.run(ts, ts);
     return opened;
   }
+
+  private updateSession(id: number, ts: number, observed: ObservedSession): void {
+    this.statements.updateDetails.run({ id, ...sessionColumns(observed) });
+    this.statements.updateCounters.run(ts, observed.bytesIn, observed.bytesOut, id);
+  }
 }
 
 function sessionColumns(observed: ObservedSession) {
@@ -227,19 +233,16 @@ function sessionColumns(observed: ObservedSession) {
     realAddress: observed.realAddress,
     virtualIpv4: observed.virtualIpv4 ?? null,
     virtualIpv6: observed.virtualIpv6 ?? null,
-    bytesIn: observed.bytesIn,
-    bytesOut: observed.bytesOut,
     cipher: observed.cipher ?? null,
   };
 }
 
-function sessionParams(serverId: number, ts: number, observed: ObservedSession) {
+function sessionParams(serverId: number, observed: ObservedSession) {
   return {
     serverId,
     identity: observed.key,
     clientId: observed.clientId ?? null,
     startedAt: observed.connectedSince,
-    ts,
     ...sessionColumns(observed),
   };
 }
@@ -257,9 +260,9 @@ function eventParams(serverId: number | null, event: VpnEvent) {
 
 const INSERT_SESSION = `
   INSERT INTO sessions (server_id, identity, user, common_name, real_address, virtual_ipv4, virtual_ipv6, client_id,
-                        started_at, last_seen, bytes_in, bytes_out, cipher)
+                        started_at, cipher)
   VALUES (@serverId, @identity, @user, @commonName, @realAddress, @virtualIpv4, @virtualIpv6, @clientId,
-          @startedAt, @ts, @bytesIn, @bytesOut, @cipher)`;
+          @startedAt, @cipher)`;
 
 function prepare(db: Db) {
   const statement = (sql: string): Statement => db.prepare(sql);
@@ -274,22 +277,28 @@ function prepare(db: Db) {
     liveSessions: statement(`
       SELECT id, identity AS key, user, common_name AS commonName, real_address AS realAddress,
              virtual_ipv4 AS virtualIpv4, virtual_ipv6 AS virtualIpv6, cipher,
-             client_id AS clientId, bytes_in AS bytesIn, bytes_out AS bytesOut, last_seen AS lastSeen
-      FROM sessions WHERE server_id = ? AND ended_at IS NULL`),
+             client_id AS clientId, c.bytes_in AS bytesIn, c.bytes_out AS bytesOut, c.last_seen AS lastSeen
+      FROM sessions JOIN session_counters c ON c.session_id = sessions.id
+      WHERE server_id = ? AND ended_at IS NULL`),
     lastPollAt: statement(`SELECT last_poll_at AS lastPollAt FROM servers WHERE id = ?`),
     setLastPoll: statement(`UPDATE servers SET last_poll_at = @ts WHERE id = @id`),
     // A session that vanished from one report and is listed again (same identity) is reopened, not duplicated.
     insertSession: statement(`${INSERT_SESSION}
-      ON CONFLICT (server_id, identity) DO UPDATE SET ended_at = NULL, end_reason = NULL, last_seen = excluded.last_seen
+      ON CONFLICT (server_id, identity) DO UPDATE SET ended_at = NULL, end_reason = NULL
       RETURNING id`),
     insertSessionOnce: statement(`${INSERT_SESSION} ON CONFLICT (server_id, identity) DO NOTHING RETURNING id`),
-    updateSession: statement(`
-      UPDATE sessions SET last_seen = @ts, user = @user, common_name = @commonName, real_address = @realAddress,
-        virtual_ipv4 = @virtualIpv4, virtual_ipv6 = @virtualIpv6, bytes_in = @bytesIn, bytes_out = @bytesOut,
-        cipher = @cipher
+    updateDetails: statement(`
+      UPDATE sessions SET user = @user, common_name = @commonName, real_address = @realAddress,
+        virtual_ipv4 = @virtualIpv4, virtual_ipv6 = @virtualIpv6, cipher = @cipher
       WHERE id = @id`),
-    // The common case of a poll: only the counters moved. Positional and narrow, it costs a third of updateSession.
-    updateCounters: statement(`UPDATE sessions SET last_seen = ?, bytes_in = ?, bytes_out = ? WHERE id = ?`),
+    upsertCounters: statement(`
+      INSERT INTO session_counters (session_id, last_seen, bytes_in, bytes_out) VALUES (?, ?, ?, ?)
+      ON CONFLICT (session_id) DO UPDATE SET
+        last_seen = excluded.last_seen, bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out`),
+    // The common case of a poll: only the counters moved. Positional, it runs once per live session per poll.
+    updateCounters: statement(
+      `UPDATE session_counters SET last_seen = ?, bytes_in = ?, bytes_out = ? WHERE session_id = ?`
+    ),
     endSession: statement(`UPDATE sessions SET ended_at = @ts, end_reason = @reason WHERE id = @id`),
     setClientInfo: statement(`
       UPDATE sessions SET app = @app, app_version = @appVersion, platform = @platform,

@@ -49,18 +49,24 @@ export function diffSnapshot(
 ): SnapshotDiff {
   const opened: OpenedSession[] = [];
   const continued: ContinuedSession[] = [];
-  const seen = new Set<string>();
+  // Sets of objects, not of keys: an object's hash is stored in it, a fresh key string's must be computed.
+  const matched = new Set<LiveSession>();
+  const openedKeys = new Set<string>();
 
+  // a report listing one identity twice is malformed; the first row wins
   for (const observed of snapshot.sessions) {
-    if (seen.has(observed.key)) {
-      continue; // a report listing one identity twice is malformed; the first row wins
-    }
-    seen.add(observed.key);
     const known = live.get(observed.key);
     if (!known) {
-      opened.push({ observed, countFromZero: previousPollAt !== null && observed.connectedSince >= previousPollAt });
+      if (!openedKeys.has(observed.key)) {
+        openedKeys.add(observed.key);
+        opened.push({ observed, countFromZero: previousPollAt !== null && observed.connectedSince >= previousPollAt });
+      }
       continue;
     }
+    if (matched.has(known)) {
+      continue;
+    }
+    matched.add(known);
     const deltaIn = counterDelta(known.bytesIn, observed.bytesIn);
     const deltaOut = counterDelta(known.bytesOut, observed.bytesOut);
     continued.push({
@@ -75,7 +81,7 @@ export function diffSnapshot(
 
   const closed: LiveSession[] = [];
   for (const session of live.values()) {
-    if (!seen.has(session.key)) {
+    if (!matched.has(session)) {
       closed.push(session);
     }
   }

@@ -58,7 +58,7 @@ export class ManagementIntake {
 
   /** Applies a `status 3` reply (its lines, END excluded) as the server's snapshot at `ts`. */
   status(lines: readonly string[], ts: number): StatusOutcome {
-    const { value: report, issues } = parseStatus(`${lines.join('\n')}\nEND\n`);
+    const { value: report, issues } = parseStatus(`${lines.join('\n')}\nEND\n`, { routes: false });
     // Counts that came before this reply are older than it: applied after it, they would look like a reset.
     this.flushCounters(ts);
     const { server, tracker } = this.options;

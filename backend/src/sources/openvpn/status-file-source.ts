@@ -56,7 +56,7 @@ export class StatusFileSource {
     const attempts = this.options.tornReadAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
       const text = await readText(this.options.path);
-      const result = parseStatus(text);
+      const result = parseStatus(text, { routes: false });
       if (result.complete) {
         return result;
       }
