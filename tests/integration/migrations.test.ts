@@ -54,6 +54,27 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it('keeps every traffic delta through version 5, which drops the copied server and user', () => {
+    const file = path.join(temp.dir, 'traffic.db');
+    const old = databaseAtVersion(file, 4);
+    old.exec(`
+      INSERT INTO servers (id, name, kind) VALUES (1, 'udp1194', 'openvpn');
+      INSERT INTO sessions (id, server_id, identity, user, common_name, real_address, started_at)
+      VALUES (7, 1, 'cid:0:1000', 'alice', 'alice', '198.18.0.2:40000', 1000);
+      INSERT INTO traffic (ts, session_id, server_id, user, bytes_in, bytes_out)
+      VALUES (1010, 7, 1, 'alice', 100, 200), (1020, 7, 1, 'alice', 300, 400);
+    `);
+    old.close();
+
+    const db = new Database(file);
+    migrate(db);
+    expect(db.prepare('SELECT * FROM traffic ORDER BY ts').all()).toEqual([
+      { ts: 1010, session_id: 7, bytes_in: 100, bytes_out: 200 },
+      { ts: 1020, session_id: 7, bytes_in: 300, bytes_out: 400 },
+    ]);
+    db.close();
+  });
+
   it('deletes a session’s counters with the session', () => {
     const db = openDatabase(path.join(temp.dir, 'cascade.db'));
     db.exec(`

@@ -36,7 +36,10 @@ describe('PptpdSource live counters', () => {
     const dave = lab.session('dave');
     expect(dave).toMatchObject({ endedAt: null, bytesIn: 4_500, bytesOut: 150_000 });
     const deltas = lab.db
-      .prepare('SELECT ts, bytes_in AS bytesIn, bytes_out AS bytesOut FROM traffic WHERE user = ? ORDER BY ts')
+      .prepare(
+        `SELECT t.ts, t.bytes_in AS bytesIn, t.bytes_out AS bytesOut
+         FROM traffic t JOIN sessions s ON s.id = t.session_id WHERE s.user = ? ORDER BY t.ts`
+      )
       .all('dave');
     expect(deltas).toEqual([
       { ts: at('2026-11-21T15:45:00Z'), bytesIn: 1_000, bytesOut: 20_000 }, // began after the poll before

@@ -7,6 +7,10 @@ import type { ObservedSession } from '../../backend/src/model';
 import { framesFor } from '../support/query-frames';
 import { makeTempDir } from '../support/temp-dir';
 
+/** Raw deltas with their session's server and user, as ground truth for the rollups. */
+const RAW_WITH_USER =
+  '(SELECT t.ts, s.server_id, s.user, t.bytes_in, t.bytes_out FROM traffic t JOIN sessions s ON s.id = t.session_id)';
+
 const at = (iso: string): number => Date.parse(iso) / 1000;
 const DAY = 86_400;
 
@@ -80,7 +84,7 @@ describe('rollups on a real SQLite file', () => {
     );
     const fromRaw = dayTotalsFrom(
       `SELECT (ts - 1) - (ts - 1) % ${DAY} + ${DAY} AS ts, user, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
-       FROM traffic GROUP BY 1, user`
+       FROM ${RAW_WITH_USER} GROUP BY 1, user`
     );
     expect(fromRollup).toEqual(fromRaw);
     expect(new Set(fromRollup.map((row) => row.ts)).size).toBeGreaterThanOrEqual(3);
@@ -103,7 +107,7 @@ describe('rollups on a real SQLite file', () => {
       const raw = db
         .prepare(
           `SELECT (ts - 1) - (ts - 1) % ${width} + ${width} AS ts, server_id, user, SUM(bytes_in) AS bytes_in,
-                  SUM(bytes_out) AS bytes_out FROM traffic GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+                  SUM(bytes_out) AS bytes_out FROM ${RAW_WITH_USER} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
         )
         .all();
       expect(rolled).toEqual(raw);

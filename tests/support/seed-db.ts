@@ -106,12 +106,14 @@ export function addSession(db: Db, seed: SessionSeed): number {
   return row.id;
 }
 
-/** One traffic delta; server and user are copied from the session, as the store does. */
+/** One traffic delta of a session. */
 export function addTraffic(db: Db, sessionId: number, ts: number, bytesIn: number, bytesOut: number): void {
-  db.prepare(
-    `INSERT INTO traffic (session_id, ts, server_id, user, bytes_in, bytes_out)
-     SELECT id, ?, server_id, user, ?, ? FROM sessions WHERE id = ?`
-  ).run(ts, bytesIn, bytesOut, sessionId);
+  db.prepare('INSERT INTO traffic (session_id, ts, bytes_in, bytes_out) VALUES (?, ?, ?, ?)').run(
+    sessionId,
+    ts,
+    bytesIn,
+    bytesOut
+  );
 }
 
 /** A delta of the same size at every `everyS` seconds in (from, to]: a steady transfer. */

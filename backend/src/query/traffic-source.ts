@@ -1,7 +1,7 @@
 import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
 import { prepared } from './statements';
-import { rolledUpThrough, trafficRollups } from '../store/rollups';
+import { RAW_TRAFFIC, rolledUpThrough, trafficRollups } from '../store/rollups';
 import { serverMatches, serverNameMatches, userMatches } from './filters';
 
 /**
@@ -31,12 +31,12 @@ export interface TrafficSelection {
   user: string | null;
 }
 
-const rawRows = 'SELECT ts, server_id, user, bytes_in, bytes_out FROM traffic WHERE ts > @cut AND ts <= @until';
+const rawRows = `SELECT * FROM (${RAW_TRAFFIC}) WHERE ts > @cut AND ts <= @until`;
 
 // Rollup rows are stamped at their bucket's end, so they fall in the same delta buckets as the raw
 // rows they sum; the raw table supplies only what the rollup does not hold yet (after @cut).
 const rowsInRange = (rollup: string | null): string => `
-  FROM ${rollup ? `(SELECT ts, server_id, user, bytes_in, bytes_out FROM ${rollup} WHERE ts > @after AND ts <= @cut UNION ALL ${rawRows})` : 'traffic'}
+  FROM ${rollup ? `(SELECT ts, server_id, user, bytes_in, bytes_out FROM ${rollup} WHERE ts > @after AND ts <= @cut UNION ALL ${rawRows})` : `(${RAW_TRAFFIC})`}
   WHERE ts > @after AND ts <= @until AND ${serverMatches('server_id')} AND ${userMatches('user')}`;
 
 // Grouping by bucket makes SQLite sort every row. Summing per poll first (GROUP BY ts follows the

@@ -101,13 +101,13 @@ export class SessionStore {
   }
 
   /** Byte counts between polls: traffic deltas and the sessions' counters, in one transaction. */
-  recordCounters(serverId: number, ts: number, updates: CounterUpdate[]): void {
+  recordCounters(ts: number, updates: CounterUpdate[]): void {
     const s = this.statements;
     this.db.transaction(() => {
       for (const { live, bytesIn, bytesOut, deltaIn, deltaOut } of updates) {
         s.updateCounters.run(ts, bytesIn, bytesOut, live.id);
         if (deltaIn > 0 || deltaOut > 0) {
-          s.insertTraffic.run(live.id, ts, serverId, live.user, deltaIn, deltaOut);
+          s.insertTraffic.run(live.id, ts, deltaIn, deltaOut);
         }
       }
       s.markForRollup.run(ts, ts);
@@ -152,7 +152,7 @@ export class SessionStore {
       }
       events.push({ ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason });
       for (const slice of slices) {
-        s.insertTraffic.run(sessionId, slice.ts, serverId, session.user, slice.bytesIn, slice.bytesOut);
+        s.insertTraffic.run(sessionId, slice.ts, slice.bytesIn, slice.bytesOut);
       }
       if (slices.length > 0) {
         const stamps = slices.map((slice) => slice.ts);
@@ -189,7 +189,7 @@ export class SessionStore {
         details: sessionDetails(observed),
       });
       if (countFromZero && (observed.bytesIn > 0 || observed.bytesOut > 0)) {
-        s.insertTraffic.run(id, ts, serverId, observed.user, observed.bytesIn, observed.bytesOut);
+        s.insertTraffic.run(id, ts, observed.bytesIn, observed.bytesOut);
       }
       s.insertEvent.run(
         eventParams(serverId, {
@@ -207,7 +207,7 @@ export class SessionStore {
         s.updateCounters.run(ts, observed.bytesIn, observed.bytesOut, live.id);
       }
       if (deltaIn > 0 || deltaOut > 0) {
-        s.insertTraffic.run(live.id, ts, serverId, observed.user, deltaIn, deltaOut);
+        s.insertTraffic.run(live.id, ts, deltaIn, deltaOut);
       }
     }
     for (const session of diff.closed) {
@@ -306,7 +306,7 @@ function prepare(db: Db) {
       WHERE id = @id`),
     // Positional, like updateCounters: it runs once per active session per poll.
     insertTraffic: statement(`
-      INSERT INTO traffic (session_id, ts, server_id, user, bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO traffic (session_id, ts, bytes_in, bytes_out) VALUES (?, ?, ?, ?)
       ON CONFLICT (ts, session_id) DO UPDATE SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`),
     insertCapacity: statement(`
       INSERT INTO capacity (server_id, pool, ts, used, size) VALUES (@serverId, @pool, @ts, @used, @size)

@@ -150,7 +150,7 @@ export class SessionTracker {
       };
       return [update];
     });
-    this.store.recordCounters(server.id, ts, updates);
+    this.store.recordCounters(ts, updates);
     updates.forEach(({ live, deltaIn, deltaOut }) => this.notifyTraffic(server.name, live.user, deltaIn, deltaOut));
     for (const { live, bytesIn, bytesOut } of updates) {
       live.bytesIn = bytesIn;
