@@ -4,7 +4,7 @@ import { filterParams, serverMatches } from './filters';
 import { field, frame, millis, series, shown, tableFrame, type Column } from './frames';
 import type { QueryContext } from './query-context';
 import { runsOf } from './runs';
-import { prepared } from './statements';
+import { prepared } from '../store/prepared';
 
 interface PoolSample {
   server: string;

@@ -2,7 +2,7 @@ import type { DataFrameJSON, EventKind, EventsQuery } from '../contract';
 import { filterParams, serverMatches, userMatches } from './filters';
 import { field, frame, millis, shown } from './frames';
 import type { QueryContext } from './query-context';
-import { prepared } from './statements';
+import { prepared } from '../store/prepared';
 
 /** The annotation title of each kind, in the words an operator would use. */
 const titles: Record<EventKind, string> = {

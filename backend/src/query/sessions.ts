@@ -2,7 +2,7 @@ import type { DataFrameJSON, SessionsQuery } from '../contract';
 import { filterParams, serverMatches, sessionOverlapsRange, userMatches } from './filters';
 import { millis, shown, tableFrame, type Column } from './frames';
 import type { QueryContext } from './query-context';
-import { prepared } from './statements';
+import { prepared } from '../store/prepared';
 
 interface SessionRow {
   id: number;

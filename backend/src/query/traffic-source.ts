@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
-import { prepared } from './statements';
+import { prepared } from '../store/prepared';
 import { RAW_TRAFFIC, rolledUpThrough, trafficRollups } from '../store/rollups';
 import { serverMatches, serverNameMatches, userMatches } from './filters';
 

@@ -2,7 +2,7 @@ import type { DataFrameJSON, VariableQuery } from '../contract';
 import { filterParams, serverMatches, sessionOverlapsRange, userMatches } from './filters';
 import { field, frame, shown } from './frames';
 import type { QueryContext } from './query-context';
-import { prepared } from './statements';
+import { prepared } from '../store/prepared';
 
 const valuesSql: Record<VariableQuery['variable'], string> = {
   servers: `SELECT name AS value FROM servers ORDER BY name`,

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { prepared } from '../query/statements';
+import { prepared } from './prepared';
 
 const MINUTE = 60;
 const HOUR = 3_600;

@@ -1,10 +1,10 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../store/database';
+import type { Db } from './database';
 
 const cache = new WeakMap<Db, Map<string, Statement>>();
 
 /**
- * The prepared statement for `sql` on `db`, prepared once per connection. Query SQL is always a
+ * The prepared statement for `sql` on `db`, prepared once per connection. The SQL is always a
  * constant (values travel as bound parameters), so the text itself is the cache key.
  */
 export function prepared(db: Db, sql: string): Statement {
