@@ -8,6 +8,7 @@ import {
   type SnapshotDiff,
 } from '../tracker/snapshot-diff';
 import { spreadOverHours, type TrafficSlice } from '../tracker/spread-traffic';
+import { detached } from '../tracker/detached';
 import type { ObservedSession, ClientInfo } from '../model';
 import type { VpnEvent } from './events';
 
@@ -178,15 +179,16 @@ export class SessionStore {
     for (const { observed, countFromZero } of diff.opened) {
       const { id } = s.insertSession.get(sessionParams(serverId, observed)) as { id: number };
       s.upsertCounters.run(id, ts, observed.bytesIn, observed.bytesOut);
+      const details = sessionDetails(observed);
       opened.push({
         id,
-        key: observed.key,
-        user: observed.user,
+        key: detached(observed.key),
+        user: details.user,
         clientId: observed.clientId,
         bytesIn: observed.bytesIn,
         bytesOut: observed.bytesOut,
         lastSeen: ts,
-        details: sessionDetails(observed),
+        details,
       });
       if (countFromZero && (observed.bytesIn > 0 || observed.bytesOut > 0)) {
         s.insertTraffic.run(id, ts, observed.bytesIn, observed.bytesOut);

@@ -107,12 +107,12 @@ export class SessionTracker {
       this.forget(server, session);
     }
     for (const { live, observed, detailsChanged } of diff.continued) {
-      live.user = observed.user;
       live.bytesIn = observed.bytesIn;
       live.bytesOut = observed.bytesOut;
       live.lastSeen = snapshot.ts;
       if (detailsChanged) {
         live.details = sessionDetails(observed);
+        live.user = live.details.user;
       }
     }
     for (const session of opened) {
@@ -120,7 +120,7 @@ export class SessionTracker {
       this.applyPendingInfo(server, session, snapshot.ts);
     }
     server.lastPollAt = snapshot.ts;
-    this.notifyPoll(server.name, snapshot.ts, diff);
+    this.notifyPoll(server.name, snapshot.ts, diff, opened);
     return {
       server: server.name,
       opened: diff.opened.length,
@@ -215,24 +215,26 @@ export class SessionTracker {
     return this.server(serverName).live;
   }
 
-  private notifyPoll(serverName: string, ts: number, diff: SnapshotDiff): void {
+  /** Listeners get the live sessions' (detached) names: a per-user metric keeps its label for good. */
+  private notifyPoll(serverName: string, ts: number, diff: SnapshotDiff, opened: LiveSession[]): void {
     if (this.listeners.length === 0) {
       return;
     }
-    for (const { observed, countFromZero } of diff.opened) {
+    diff.opened.forEach(({ observed, countFromZero }, index) => {
+      const { user, details } = opened[index];
       if (countFromZero) {
-        this.notifyTraffic(serverName, observed.user, observed.bytesIn, observed.bytesOut);
+        this.notifyTraffic(serverName, user, observed.bytesIn, observed.bytesOut);
       }
       const connect: VpnEvent = {
         ts: observed.connectedSince,
         kind: 'connect',
-        user: observed.user,
-        realAddress: observed.realAddress,
+        user,
+        realAddress: details.realAddress,
       };
       this.listeners.forEach((listener) => listener.event(serverName, connect));
-    }
-    for (const { observed, deltaIn, deltaOut } of diff.continued) {
-      this.notifyTraffic(serverName, observed.user, deltaIn, deltaOut);
+    });
+    for (const { live, deltaIn, deltaOut } of diff.continued) {
+      this.notifyTraffic(serverName, live.user, deltaIn, deltaOut);
     }
     for (const session of diff.closed) {
       const disconnect: VpnEvent = { ts, kind: 'disconnect', user: session.user };

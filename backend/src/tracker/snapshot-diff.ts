@@ -1,4 +1,5 @@
 import type { ObservedSession, ServerSnapshot } from '../model';
+import { detached, detachedOrNull } from './detached';
 
 /** What the tracker remembers of a session that is open right now. */
 export interface LiveSession {
@@ -112,14 +113,15 @@ type DetailSource = {
   cipher?: string | null;
 };
 
+/** The details to remember for a live session: copies, so they do not pin the report they came from. */
 export function sessionDetails(session: DetailSource): SessionDetails {
   return {
-    user: session.user,
-    commonName: session.commonName,
-    realAddress: session.realAddress,
-    virtualIpv4: session.virtualIpv4 ?? null,
-    virtualIpv6: session.virtualIpv6 ?? null,
-    cipher: session.cipher ?? null,
+    user: detached(session.user),
+    commonName: detached(session.commonName),
+    realAddress: detached(session.realAddress),
+    virtualIpv4: detachedOrNull(session.virtualIpv4),
+    virtualIpv6: detachedOrNull(session.virtualIpv6),
+    cipher: detachedOrNull(session.cipher),
   };
 }
 
