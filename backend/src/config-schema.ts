@@ -50,13 +50,16 @@ export const configSchema = {
     },
     database: { type: 'string', minLength: 1, default: 'vpnscope.db' },
     pollInterval: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: 10 },
+    // Days each table is kept; config-retention.ts says how they must relate.
     retention: {
       type: 'object',
       additionalProperties: false,
       default: {},
       properties: {
-        trafficDays: { type: 'integer', minimum: 1, default: 35 },
-        capacityDays: { type: 'integer', minimum: 1, default: 400 },
+        rawDays: { type: 'integer', minimum: 1, default: 2 },
+        minuteDays: { type: 'integer', minimum: 1, default: 8 },
+        hourDays: { type: 'integer', minimum: 1, default: 400 },
+        dayDays: { type: 'integer', minimum: 1, default: 1830 },
         eventsDays: { type: 'integer', minimum: 1, default: 400 },
         sessionsDays: { type: 'integer', minimum: 1, default: 400 },
       },

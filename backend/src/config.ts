@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from './config-schema';
+import { replacedKey, retentionProblems } from './config-retention';
 
 export interface ManagementConfig {
   socket?: string;
@@ -34,12 +35,24 @@ export interface ApiConfig {
   adminTokenEnv?: string;
 }
 
+/** Days each table is kept: raw polled rows briefly, their rollups the longer the coarser. */
+export interface RetentionConfig {
+  /** Traffic deltas and pool samples as polled. */
+  rawDays: number;
+  minuteDays: number;
+  hourDays: number;
+  dayDays: number;
+  eventsDays: number;
+  /** Ended sessions. */
+  sessionsDays: number;
+}
+
 export interface VpnscopeConfig {
   listen: { host: string; port: number };
   database: string;
   /** Seconds between polls of every source. */
   pollInterval: number;
-  retention: { trafficDays: number; capacityDays: number; eventsDays: number; sessionsDays: number };
+  retention: RetentionConfig;
   api: ApiConfig;
   metrics: { perUser: boolean; exporterCompat: boolean };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -66,7 +79,11 @@ export function configFromDocument(document: unknown, file: string, baseDir: str
   if (!validate(config)) {
     throw new ConfigError(file, (validate.errors ?? []).map(describeSchemaError));
   }
-  const problems = [...duplicateServerNames(config), ...incompleteServers(config)];
+  const problems = [
+    ...duplicateServerNames(config),
+    ...incompleteServers(config),
+    ...retentionProblems(config.retention),
+  ];
   if (problems.length > 0) {
     throw new ConfigError(file, problems);
   }
@@ -115,8 +132,11 @@ export function readSecret(
 function describeSchemaError(error: ErrorObject): string {
   const where = keyPath(error.instancePath);
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `${where ? where + ': ' : ''}unknown key "${String(error.params.additionalProperty)}"`;
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const replaced = replacedKey(where ? `${where}.${key}` : key);
+      return `${where ? where + ': ' : ''}${replaced ? `"${key}" was ${replaced}` : `unknown key "${key}"`}`;
+    }
     case 'required':
       return `${where ? where + ': ' : ''}missing required key "${String(error.params.missingProperty)}"`;
     case 'enum':

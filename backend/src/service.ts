@@ -4,8 +4,9 @@ import { readSecret, type VpnscopeConfig } from './config';
 import { buildApp } from './api/app';
 import { openDatabase, type Db } from './store/database';
 import { SessionStore } from './store/session-store';
-import { applyRetention } from './store/retention';
-import { rollUp } from './store/rollups';
+import { applyRetentionInBatches } from './store/retention';
+import { rollUpAll } from './store/rollups';
+import { shrinksAfterDeletes } from './store/vacuum';
 import { SessionTracker } from './tracker/session-tracker';
 import { SourceHealthRegistry } from './sources/source-health';
 import { PollLoop } from './sources/poll-loop';
@@ -29,11 +30,20 @@ export interface Service {
 
 const RETENTION_EVERY_MS = 3_600_000;
 // Rollups catch up apart from the polls, so a poll's transaction stays as small as it was.
+// Retention runs in the same loop, after them: it deletes only what they have absorbed.
 const ROLLUP_EVERY_MS = 10_000;
 
 /** `vpnscope serve`: opens the store, starts every configured source, and serves the API. */
 export async function startService(config: VpnscopeConfig, log: Logger, version: string): Promise<Service> {
   const db = openDatabase(config.database);
+  if (!shrinksAfterDeletes(db)) {
+    log.warn(
+      { database: config.database },
+      'this database was created without incremental auto-vacuum, so its file keeps its size when retention ' +
+        'deletes rows (the space is reused); to convert it once, stop vpnscope and run: ' +
+        `sqlite3 '${config.database}' 'PRAGMA auto_vacuum = INCREMENTAL; VACUUM;'`
+    );
+  }
   const tracker = new SessionTracker(new SessionStore(db));
   const health = new SourceHealthRegistry();
   const openvpnVersion = installedOpenVpnVersion();
@@ -72,16 +82,21 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     }
   }
 
-  const retention = new PollLoop(
-    RETENTION_EVERY_MS,
+  let stopping = false;
+  let retentionDueAt = 0;
+  const upkeep = new PollLoop(
+    ROLLUP_EVERY_MS,
     async () => {
-      const removed = applyRetention(db, config.retention, Math.floor(Date.now() / 1000));
-      log.debug({ removed }, 'retention applied');
+      await rollUpAll(db, () => stopping);
+      if (Date.now() >= retentionDueAt && !stopping) {
+        retentionDueAt = Date.now() + RETENTION_EVERY_MS;
+        const now = Math.floor(Date.now() / 1000);
+        const { deleted, freedPages } = await applyRetentionInBatches(db, config.retention, now, () => stopping);
+        log.debug({ deleted, freedPages }, 'retention applied');
+      }
     },
     onUnexpectedError
   );
-
-  const rollups = new PollLoop(ROLLUP_EVERY_MS, async () => void rollUp(db), onUnexpectedError);
 
   const app = await buildApp({
     db,
@@ -97,8 +112,7 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
   log.info({ url, database: config.database, servers: config.servers.length }, 'vpnscope is serving');
   loops.forEach((loop) => loop.start());
   management.start();
-  retention.start();
-  rollups.start();
+  upkeep.start();
 
   return {
     app,
@@ -107,7 +121,8 @@ export async function startService(config: VpnscopeConfig, log: Logger, version:
     health,
     url,
     async stop() {
-      await Promise.all([...loops, retention, rollups, management].map((loop) => loop.stop()));
+      stopping = true;
+      await Promise.all([...loops, upkeep, management].map((loop) => loop.stop()));
       await app.close();
       db.close();
     },

@@ -1,7 +1,9 @@
 import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
 import { prepared } from '../store/prepared';
-import { RAW_TRAFFIC, rolledUpThrough, trafficRollups } from '../store/rollups';
+import { RAW_TRAFFIC } from '../store/rollups';
+import { trafficTables } from '../store/series-tables';
+import { chooseRollup } from './rollup-choice';
 import { serverMatches, serverNameMatches, userMatches } from './filters';
 
 /**
@@ -69,28 +71,10 @@ const slicesSql = (groupBy: TrafficGrouping, rollup: string | null): string =>
     ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sumsSql('server', rollup)}) t JOIN servers s ON s.id = t.grp`
     : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sumsSql(groupBy, rollup)})`;
 
-/**
- * The coarsest rollup whose buckets tile the query's buckets, and the second up to which it is
- * read: its last whole bucket that the rollups already hold. Null when the raw table must answer.
- */
-function pickRollup(db: Db, after: number, until: number, widthS: number): { table: string; cut: number } | null {
-  const through = rolledUpThrough(db);
-  if (through === null) {
-    return null;
-  }
-  for (const { widthS: rollupS, table } of trafficRollups) {
-    const cut = Math.floor(Math.min(until, through) / rollupS) * rollupS;
-    if (widthS % rollupS === 0 && after % rollupS === 0 && cut > after) {
-      return { table, cut };
-    }
-  }
-  return null;
-}
-
 /** Bytes in and out per bucket and group. */
 export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice[] {
   const { after, until, widthS, groupBy, server, user } = selection;
-  const rollup = pickRollup(db, after, until, widthS);
+  const rollup = chooseRollup(db, trafficTables, after, until, widthS);
   const params = { after, until, cut: rollup?.cut ?? after, width: widthS, server, user };
   return prepared(db, slicesSql(groupBy, rollup?.table ?? null)).all(params) as TrafficSlice[];
 }

@@ -1,6 +1,8 @@
 import type { DataFrameJSON, TrafficQuery } from '../contract';
 import { bucketIndex, bucketStarts, bucketWidth, deltaGrid, knownSeconds } from './buckets';
 import { filterParams } from './filters';
+import { trafficTables } from '../store/series-tables';
+import { storedWidth } from './rollup-choice';
 import { millis } from './frames';
 import type { QueryContext } from './query-context';
 import { busiest, groupTraffic, seriesFrames } from './traffic-groups';
@@ -10,7 +12,7 @@ import { trafficTotalsFrames } from './traffic-totals';
 /**
  * Traffic over time: bytes per second (`rate`) or bytes per bucket (`volume`), one series per
  * group and direction. Buckets follow the panel's interval but are never finer than the stored
- * samples. A bucket in which nothing moved is 0, not null: the tracker writes no row for an idle
+ * samples, nor than the rollups that still hold the range's start. A bucket in which nothing moved is 0, not null: the tracker writes no row for an idle
  * interval, so zero is the truth, and Grafana draws a drop rather than a line across the lull.
  */
 export function trafficFrames(ctx: QueryContext, query: TrafficQuery): DataFrameJSON[] {
@@ -21,7 +23,13 @@ export function trafficFrames(ctx: QueryContext, query: TrafficQuery): DataFrame
   }
   const end = Math.min(ctx.toS, knownUntil);
   const groupBy = query.groupBy ?? 'server';
-  const grid = deltaGrid(ctx.fromS, end, bucketWidth(ctx, sampleSpacing(ctx.db, ctx.fromS, ctx.toS)));
+  const widthS = storedWidth(
+    ctx.db,
+    trafficTables,
+    ctx.fromS,
+    bucketWidth(ctx, sampleSpacing(ctx.db, ctx.fromS, ctx.toS))
+  );
+  const grid = deltaGrid(ctx.fromS, end, widthS);
   const starts = bucketStarts(grid);
   if (starts.length === 0) {
     return [];

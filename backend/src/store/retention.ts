@@ -1,31 +1,172 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { RetentionConfig } from '../config';
 import type { Db } from './database';
-import type { VpnscopeConfig } from '../config';
+import { keptFrom, saveKeptFrom } from './kept-from';
+import { prepared } from './prepared';
+import { rolledUpThrough } from './rollups';
+import { DAY, HOUR, MINUTE, capacityTables, olderThanFrom, trafficTables, type SeriesTables } from './series-tables';
+import { shrinkSteps } from './vacuum';
 
-const DAY = 86_400;
+/** Rows one transaction deletes at most (but see deleteRawTraffic): a poll behind it waits a few ms. */
+const BATCH_ROWS = 5_000;
 
 export interface RetentionResult {
-  traffic: number;
-  capacity: number;
-  events: number;
-  sessions: number;
+  /** Rows deleted per table. */
+  deleted: Record<string, number>;
+  /** Pages the file gave back to the file system. */
+  freedPages: number;
+}
+
+const floorTo = (t: number, widthS: number): number => Math.floor(t / widthS) * widthS;
+
+/**
+ * Raw traffic goes in whole minutes, each minute's deletion and the table's new `kept from` in one
+ * transaction, so a raw minute is either whole or gone and rollUp can tell late rows (stamped at or
+ * before `kept from`) from absorbed ones. A batch is as many whole minutes as fit in BATCH_ROWS, or
+ * one minute when a minute holds more (10,000 live sessions: 60,000 rows). Only rolled-up rows go,
+ * and the limit is read again for every batch: a late write may have marked older time meanwhile.
+ */
+function* deleteRawTraffic(db: Db, retention: RetentionConfig, now: number, result: RetentionResult) {
+  const table = trafficTables.raw;
+  for (;;) {
+    const through = rolledUpThrough(db);
+    const after = keptFrom(db)[table] ?? -1;
+    const limit = through === null ? null : floorTo(Math.min(now - retention.rawDays * DAY, through), MINUTE);
+    if (limit === null || limit <= after) {
+      return;
+    }
+    const first = prepared(db, `SELECT MIN(ts) AS ts FROM ${table} WHERE ts > ?`).get(after) as { ts: number | null };
+    const beyond = prepared(db, `SELECT ts FROM ${table} WHERE ts > ? ORDER BY ts LIMIT 1 OFFSET ${BATCH_ROWS}`).get(
+      after
+    ) as { ts: number } | undefined;
+    const firstMinute = first.ts === null ? limit : Math.ceil(first.ts / MINUTE) * MINUTE;
+    const until = Math.min(limit, beyond ? Math.max(floorTo(beyond.ts - 1, MINUTE), firstMinute) : limit);
+    db.transaction(() => {
+      result.deleted[table] += prepared(db, `DELETE FROM ${table} WHERE ts > ? AND ts <= ?`).run(after, until).changes;
+      saveKeptFrom(db, table, until, now);
+    })();
+    yield;
+  }
+}
+
+/** Deletes the rows matching `older` (with `@from` bound), BATCH_ROWS per transaction. */
+function* deleteInBatches(db: Db, table: string, key: string, older: string, from: number, result: RetentionResult) {
+  const sql = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${older} LIMIT ${BATCH_ROWS})`;
+  for (;;) {
+    const changes = prepared(db, sql).run({ from }).changes;
+    result.deleted[table] += changes;
+    if (changes < BATCH_ROWS) {
+      return;
+    }
+    yield;
+  }
+}
+
+const keyOf = (series: SeriesTables): string =>
+  series === trafficTables ? '(ts, server_id, user)' : '(server_id, pool, ts)';
+
+/**
+ * A table is cut at whole buckets of the next coarser one, so a rollup bucket is never recomputed
+ * from part of its rows, and never before the finer table's cut: the coarser table must still hold
+ * what the finer one no longer does (and rollUp needs the minutes of every raw row it recomputes).
+ * Its `kept from` is saved first: a query then never reads a partly deleted bucket.
+ */
+function* deleteRollups(
+  db: Db,
+  series: SeriesTables,
+  retention: RetentionConfig,
+  now: number,
+  result: RetentionResult
+) {
+  const rawFrom = keptFrom(db)[series.raw];
+  if (rawFrom === undefined) {
+    return;
+  }
+  const [day, hour, minute] = series.rollups;
+  const minuteFrom = Math.min(floorTo(now - retention.minuteDays * DAY, HOUR), floorTo(rawFrom, HOUR));
+  const hourFrom = Math.min(floorTo(now - retention.hourDays * DAY, DAY), floorTo(minuteFrom, DAY));
+  const dayFrom = Math.min(floorTo(now - retention.dayDays * DAY, DAY), hourFrom);
+  for (const [table, from] of [
+    [minute.table, minuteFrom],
+    [hour.table, hourFrom],
+    [day.table, dayFrom],
+  ] as const) {
+    saveKeptFrom(db, table, from, now);
+    yield* deleteInBatches(db, table, keyOf(series), olderThanFrom(series), from, result);
+  }
+}
+
+function* deleteRawCapacity(db: Db, retention: RetentionConfig, now: number, result: RetentionResult) {
+  const through = rolledUpThrough(db);
+  if (through === null) {
+    return;
+  }
+  const from = floorTo(Math.min(now - retention.rawDays * DAY, through), MINUTE);
+  saveKeptFrom(db, capacityTables.raw, from, now);
+  yield* deleteInBatches(db, capacityTables.raw, keyOf(capacityTables), olderThanFrom(capacityTables), from, result);
 }
 
 /**
- * Deletes rows past their table's retention. Ended sessions go only once their traffic has
- * gone too, so no traffic row ever points at a missing session.
+ * Ended sessions past retention, once their raw traffic is gone (a raw row names its session). A
+ * session's deltas lie within its life, or a poll after its recorded end; a day's margin on the
+ * oldest raw delta covers that without looking the session up in a table keyed by time.
  */
-export function applyRetention(db: Db, retention: VpnscopeConfig['retention'], now: number): RetentionResult {
-  const before = (days: number) => now - days * DAY;
-  return db.transaction(() => {
-    const traffic = db.prepare('DELETE FROM traffic WHERE ts < ?').run(before(retention.trafficDays)).changes;
-    const capacity = db.prepare('DELETE FROM capacity WHERE ts < ?').run(before(retention.capacityDays)).changes;
-    const events = db.prepare('DELETE FROM events WHERE ts < ?').run(before(retention.eventsDays)).changes;
-    const sessions = db
-      .prepare(
-        `DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?
-           AND NOT EXISTS (SELECT 1 FROM traffic WHERE traffic.session_id = sessions.id)`
-      )
-      .run(before(retention.sessionsDays)).changes;
-    return { traffic, capacity, events, sessions };
-  })();
+function* deleteSessions(db: Db, retention: RetentionConfig, now: number, result: RetentionResult) {
+  const oldest = prepared(db, 'SELECT MIN(ts) AS ts FROM traffic').get() as { ts: number | null };
+  const from = Math.min(now - retention.sessionsDays * DAY, (oldest.ts ?? Infinity) - DAY);
+  yield* deleteInBatches(db, 'sessions', 'id', 'started_at < @from AND ended_at < @from', from, result);
+}
+
+function* retentionSteps(db: Db, retention: RetentionConfig, now: number, result: RetentionResult) {
+  yield* deleteRawTraffic(db, retention, now, result);
+  yield* deleteRawCapacity(db, retention, now, result);
+  yield* deleteRollups(db, trafficTables, retention, now, result);
+  yield* deleteRollups(db, capacityTables, retention, now, result);
+  yield* deleteInBatches(db, 'events', 'id', 'ts < @from', now - retention.eventsDays * DAY, result);
+  yield* deleteSessions(db, retention, now, result);
+  for (const pages of shrinkSteps(db)) {
+    result.freedPages += pages;
+    yield;
+  }
+}
+
+const emptyResult = (): RetentionResult => ({
+  deleted: Object.fromEntries(
+    [trafficTables, capacityTables]
+      .flatMap((series) => [series.raw, ...series.rollups.map((rollup) => rollup.table)])
+      .concat('events', 'sessions')
+      .map((table) => [table, 0])
+  ),
+  freedPages: 0,
+});
+
+/**
+ * Deletes what is past retention, then shrinks the file, in transactions of a few thousand rows
+ * run back to back: for tests, benchmarks and one-off runs. Raw rows go only once rolled up.
+ */
+export function applyRetention(db: Db, retention: RetentionConfig, now: number): RetentionResult {
+  const result = emptyResult();
+  const steps = retentionSteps(db, retention, now, result);
+  while (!steps.next().done) {
+    // each step is one committed transaction
+  }
+  return result;
+}
+
+/**
+ * The same as applyRetention, yielding to the event loop between transactions so that polls and
+ * API requests run in between; stops early (between transactions) once `stopping()` says so.
+ */
+export async function applyRetentionInBatches(
+  db: Db,
+  retention: RetentionConfig,
+  now: number,
+  stopping: () => boolean = () => false
+): Promise<RetentionResult> {
+  const result = emptyResult();
+  const steps = retentionSteps(db, retention, now, result);
+  while (!stopping() && !steps.next().done) {
+    await nextTurn();
+  }
+  return result;
 }

@@ -1,45 +1,8 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './database';
+import { keptFrom } from './kept-from';
 import { prepared } from './prepared';
-
-const MINUTE = 60;
-const HOUR = 3_600;
-const DAY = 86_400;
-
-/** The rollup tables by width, coarsest first: the query layer tries them in this order. */
-export const trafficRollups = [
-  { widthS: DAY, table: 'traffic_day' },
-  { widthS: HOUR, table: 'traffic_hour' },
-  { widthS: MINUTE, table: 'traffic_minute' },
-] as const;
-
-export const capacityRollups = [
-  { widthS: DAY, table: 'capacity_day' },
-  { widthS: HOUR, table: 'capacity_hour' },
-  { widthS: MINUTE, table: 'capacity_minute' },
-] as const;
-
-/** A span of seconds [from, to] that some write touched. */
-interface Span {
-  from: number;
-  to: number;
-}
-
-/** Merges overlapping spans after widening each to whole buckets of `widthS`. */
-function bucketSpans(spans: Span[], widthS: number): Span[] {
-  const widened = spans
-    .map(({ from, to }) => ({ from: from - (from % widthS) - widthS, to: to - (to % widthS) + widthS }))
-    .sort((a, b) => a.from - b.from);
-  const merged: Span[] = [];
-  for (const span of widened) {
-    const last = merged[merged.length - 1];
-    if (last && span.from <= last.to) {
-      last.to = Math.max(last.to, span.to);
-    } else {
-      merged.push({ ...span });
-    }
-  }
-  return merged;
-}
+import { DAY, HOUR, MINUTE, capacityTables, trafficTables } from './series-tables';
 
 /**
  * Raw deltas with the server and user of their session. A raw row holds only its session (a poll
@@ -49,32 +12,107 @@ function bucketSpans(spans: Span[], widthS: number): Span[] {
 export const RAW_TRAFFIC = `
   SELECT t.ts, s.server_id, s.user, t.bytes_in, t.bytes_out FROM traffic t JOIN sessions s ON s.id = t.session_id`;
 
-const deltaEnd = (width: number) => `((ts - 1) - (ts - 1) % ${width} + ${width})`;
+/**
+ * Raw rows (traffic or pool samples) one call works through at most, so that rolling up a
+ * backfill of months is many short transactions between polls rather than one long one.
+ */
+const CHUNK_ROWS = 50_000;
 
-// Hour and day sums are moved by the change of their minutes (old minute rows out, new ones in),
-// so a poll costs the rows of the minutes it touched, not a rescan of the hour or day.
-const shiftCoarser = (table: string, width: number, sign: '' | '-') => `
+/** Raw stamps from..to, both included, that some write touched. */
+interface Span {
+  from: number;
+  to: number;
+}
+
+function mergeSpans(spans: Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const span of [...spans].sort((a, b) => a.from - b.from)) {
+    const last = merged[merged.length - 1];
+    if (last && span.from <= last.to + 1) {
+      last.to = Math.max(last.to, span.to);
+    } else {
+      merged.push({ ...span });
+    }
+  }
+  return merged;
+}
+
+/** Spans widened to whole buckets of `widthS` (one more on each side, which fits either stamp). */
+const bucketSpans = (spans: Span[], widthS: number): Span[] =>
+  mergeSpans(spans.map(({ from, to }) => ({ from: from - (from % widthS) - widthS, to: to - (to % widthS) + widthS })));
+
+const deltaEnd = (width: number) => `((ts - 1) - (ts - 1) % ${width} + ${width})`;
+const rawTraffic = `(${RAW_TRAFFIC})`;
+
+/** Adds (or with '-' takes away) the per-bucket sums of `rows` stamped in (@from, @to]. */
+const addSums = (table: string, width: number, rows: string, sign: '' | '-' = '') => `
   INSERT INTO ${table} (ts, server_id, user, bytes_in, bytes_out)
   SELECT ${deltaEnd(width)}, server_id, user, ${sign}SUM(bytes_in), ${sign}SUM(bytes_out)
-  FROM traffic_minute WHERE ts > @from AND ts <= @to GROUP BY 1, 2, 3
+  FROM ${rows} WHERE ts > @from AND ts <= @to GROUP BY 1, 2, 3
   ON CONFLICT (ts, server_id, user) DO UPDATE
   SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`;
 
-const trafficSteps = [
-  shiftCoarser('traffic_hour', HOUR, '-'),
-  shiftCoarser('traffic_day', DAY, '-'),
+// Minutes in (@from, @to] are recomputed from raw; hour and day sums are moved by the change of
+// their minutes (old minute rows out, new ones in), so a poll costs the rows of the minutes it
+// touched, not a rescan of the hour or day.
+const recomputeMinutes = [
+  addSums('traffic_hour', HOUR, 'traffic_minute', '-'),
+  addSums('traffic_day', DAY, 'traffic_minute', '-'),
   'DELETE FROM traffic_minute WHERE ts > @from AND ts <= @to',
-  `INSERT INTO traffic_minute (ts, server_id, user, bytes_in, bytes_out)
-   SELECT ${deltaEnd(MINUTE)}, server_id, user, SUM(bytes_in), SUM(bytes_out)
-   FROM (${RAW_TRAFFIC}) WHERE ts > @from AND ts <= @to GROUP BY 1, 2, 3`,
-  shiftCoarser('traffic_hour', HOUR, ''),
-  shiftCoarser('traffic_day', DAY, ''),
-  `DELETE FROM traffic_hour WHERE ts > @from AND ts <= @to + ${DAY} AND bytes_in = 0 AND bytes_out = 0`,
-  `DELETE FROM traffic_day WHERE ts > @from AND ts <= @to + ${DAY} AND bytes_in = 0 AND bytes_out = 0`,
+  addSums('traffic_minute', MINUTE, rawTraffic),
+  addSums('traffic_hour', HOUR, 'traffic_minute'),
+  addSums('traffic_day', DAY, 'traffic_minute'),
+  `DELETE FROM traffic_hour WHERE ts > @from AND ts < @to + ${HOUR} AND bytes_in = 0 AND bytes_out = 0`,
+  `DELETE FROM traffic_day WHERE ts > @from AND ts < @to + ${DAY} AND bytes_in = 0 AND bytes_out = 0`,
 ];
+
+// Where retention has pruned, the raw rows left are exactly the ones written late (a session
+// recorded whole after it ended): they are added to the rollups, which hold everything else, and
+// then dropped like the rest of that time. Recomputing from raw there would lose what was pruned.
+const absorbLateRows = [
+  addSums('traffic_minute', MINUTE, rawTraffic),
+  addSums('traffic_hour', HOUR, rawTraffic),
+  addSums('traffic_day', DAY, rawTraffic),
+  'DELETE FROM traffic WHERE ts > @from AND ts <= @to',
+];
+
+const rawMinutesSql = `SELECT DISTINCT ${deltaEnd(MINUTE)} AS minuteEnd FROM traffic WHERE ts >= ? AND ts <= ?`;
+
+/** The minutes (as (from, to] runs of minute ends) in which raw deltas stamped in `spans` lie. */
+function rawMinuteRuns(db: Db, spans: Span[]): Span[] {
+  const ends = new Set<number>();
+  for (const { from, to } of spans) {
+    for (const row of prepared(db, rawMinutesSql).all(from, to) as Array<{ minuteEnd: number }>) {
+      ends.add(row.minuteEnd);
+    }
+  }
+  return mergeSpans([...ends].map((end) => ({ from: end - MINUTE + 1, to: end }))).map(({ from, to }) => ({
+    from: from - 1,
+    to,
+  }));
+}
+
+function rollUpTraffic(db: Db, spans: Span[]): void {
+  const pruned = keptFrom(db)[trafficTables.raw] ?? -Infinity;
+  const recent: Span[] = [];
+  for (const { from, to } of mergeSpans(spans)) {
+    if (from <= pruned) {
+      absorbLateRows.forEach((sql) => prepared(db, sql).run({ from: from - 1, to: Math.min(to, pruned) }));
+    }
+    if (to > pruned) {
+      recent.push({ from: Math.max(from, pruned + 1), to });
+    }
+  }
+  // Only minutes with raw rows can change: a late session spread over days touches a few of them,
+  // and every other minute of those days keeps its rows untouched.
+  for (const minutes of rawMinuteRuns(db, recent)) {
+    recomputeMinutes.forEach((sql) => prepared(db, sql).run(minutes));
+  }
+}
 
 // A maximum cannot be moved by a difference, so capacity buckets are recomputed from the next finer
 // table; there are only a few pools, so a day is 24 hour rows and an hour 60 minute rows per pool.
+// Buckets whose finer rows retention has deleted find none and are left as they are.
 const capacityStep = (table: string, source: string, width: number, usedColumn: string) => `
   INSERT OR REPLACE INTO ${table} (server_id, pool, ts, max_used, size)
   SELECT server_id, pool, ts - ts % ${width}, MAX(${usedColumn}), MAX(size)
@@ -86,49 +124,91 @@ const capacitySteps = [
   { widthS: DAY, sql: capacityStep('capacity_day', 'capacity_hour', DAY, 'max_used') },
 ];
 
+function rollUpCapacity(db: Db, spans: Span[]): void {
+  for (const { widthS, sql } of capacitySteps) {
+    bucketSpans(spans, widthS).forEach((span) => prepared(db, sql).run(span));
+  }
+}
+
 /**
- * Brings the rollup tables up to date with every write since the last call: each write marked the
- * span it touched (a poll its own second, a finished session its whole past), and only those
- * buckets are recomputed. Runs outside the poll's transaction, so a poll pays one row for it.
- * Returns how many marked spans it consumed.
+ * The last stamp of this call's chunk: about CHUNK_ROWS raw rows from `from` on, ending on a
+ * whole minute (but at least `from` itself, so that every call makes progress).
  */
-export function rollUp(db: Db): number {
+function chunkThrough(db: Db, from: number, lastMarked: number): number {
+  const beyond = [trafficTables.raw, capacityTables.raw]
+    .map(
+      (table) =>
+        prepared(db, `SELECT ts FROM ${table} WHERE ts >= ? ORDER BY ts LIMIT 1 OFFSET ${CHUNK_ROWS}`).get(from) as
+          { ts: number } | undefined
+    )
+    .filter((row) => row !== undefined)
+    .map((row) => row.ts);
+  if (beyond.length === 0) {
+    return lastMarked;
+  }
+  const last = Math.min(...beyond) - 1;
+  return Math.min(lastMarked, Math.max(from, last - (last % MINUTE)));
+}
+
+// Rows written before rollups existed carry no mark; the first rollUp marks all of them, once.
+const markUnrolledHistory = `
+  INSERT INTO rollup_dirty (from_ts, to_ts)
+  SELECT first, last FROM (
+    SELECT MIN(ts) AS first, MAX(ts) AS last FROM traffic UNION ALL SELECT MIN(ts), MAX(ts) FROM capacity)
+  WHERE first IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rollup_state)`;
+
+/**
+ * Brings the rollup tables up to date with the writes marked since the last call: each write marked
+ * the span it touched (a poll its own second, a finished session its whole past), and only those
+ * buckets are recomputed. Runs outside the poll's transaction, so a poll pays one row for it. A
+ * call does one bounded chunk, the oldest marks first; it returns true when marked work is left for
+ * another call (see rollUpAll).
+ */
+export function rollUp(db: Db): boolean {
   return db.transaction(() => {
-    const marks = prepared(db, 'SELECT id, from_ts AS "from", to_ts AS "to" FROM rollup_dirty').all() as Array<
-      Span & { id: number }
-    >;
+    prepared(db, markUnrolledHistory).run();
+    const marks = prepared(db, 'SELECT from_ts AS "from", to_ts AS "to" FROM rollup_dirty').all() as Span[];
     if (marks.length === 0) {
-      return 0;
+      return false;
     }
-    for (const span of bucketSpans(marks, MINUTE)) {
-      for (const sql of trafficSteps) {
-        prepared(db, sql).run(span);
-      }
-    }
-    for (const { widthS, sql } of capacitySteps) {
-      for (const span of bucketSpans(marks, widthS)) {
-        prepared(db, sql).run(span);
-      }
-    }
-    prepared(db, 'DELETE FROM rollup_dirty WHERE id <= ?').run(Math.max(...marks.map((mark) => mark.id)));
+    const lastMarked = Math.max(...marks.map((mark) => mark.to));
+    const through = chunkThrough(db, Math.min(...marks.map((mark) => mark.from)), lastMarked);
+    const spans = marks
+      .filter((mark) => mark.from <= through)
+      .map(({ from, to }) => ({ from, to: Math.min(to, through) }));
+    rollUpTraffic(db, spans);
+    rollUpCapacity(db, spans);
+    prepared(db, 'DELETE FROM rollup_dirty WHERE to_ts <= ?').run(through);
+    prepared(db, 'UPDATE rollup_dirty SET from_ts = @next WHERE from_ts < @next').run({ next: through + 1 });
     prepared(
       db,
-      `INSERT INTO rollup_state (id, rolled_through) VALUES (1, @to)
+      `INSERT INTO rollup_state (id, rolled_through) VALUES (1, @through)
        ON CONFLICT (id) DO UPDATE SET rolled_through = MAX(rolled_through, excluded.rolled_through)`
-    ).run({ to: Math.max(...marks.map((mark) => mark.to)) });
-    return marks.length;
+    ).run({ through });
+    return lastMarked > through;
   })();
+}
+
+/** Rolls up everything marked so far, a chunk per transaction, letting polls run in between. */
+export async function rollUpAll(db: Db, stopping: () => boolean = () => false): Promise<void> {
+  while (rollUp(db) && !stopping()) {
+    await nextTurn();
+  }
 }
 
 /**
  * The rollups hold every write stamped at or before this second (null: nothing rolled up yet), so
- * a query reads rollups up to it and the raw tables after it.
+ * a query reads rollups up to it and the raw tables after it. Rows written late where retention
+ * has already pruned are the exception: they show once rollUp has absorbed them, seconds later.
  */
 export function rolledUpThrough(db: Db): number | null {
   const row = prepared(
     db,
-    `SELECT MIN(through, COALESCE((SELECT MIN(from_ts) - 1 FROM rollup_dirty), through)) AS at
-     FROM (SELECT (SELECT rolled_through FROM rollup_state) AS through)`
-  ).get() as { at: number | null };
-  return row.at;
+    'SELECT (SELECT rolled_through FROM rollup_state) AS through, (SELECT MIN(from_ts) FROM rollup_dirty) AS pending'
+  ).get() as { through: number | null; pending: number | null };
+  if (row.through === null || row.pending === null) {
+    return row.through;
+  }
+  const pruned = keptFrom(db)[trafficTables.raw] ?? -Infinity;
+  return Math.min(row.through, Math.max(row.pending - 1, pruned));
 }
