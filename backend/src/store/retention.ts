@@ -49,9 +49,9 @@ function* deleteRawTraffic(db: Db, retention: RetentionConfig, now: number, resu
   }
 }
 
-/** Deletes the rows matching `older` (with `@from` bound), BATCH_ROWS per transaction. */
+/** Deletes the rows matching `older` (with `@from` bound), BATCH_ROWS per transaction; `key`: primary key columns. */
 function* deleteInBatches(db: Db, table: string, key: string, older: string, from: number, result: RetentionResult) {
-  const sql = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${older} LIMIT ${BATCH_ROWS})`;
+  const sql = `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${older} LIMIT ${BATCH_ROWS})`;
   for (;;) {
     const changes = prepared(db, sql).run({ from }).changes;
     result.deleted[table] += changes;
@@ -63,7 +63,7 @@ function* deleteInBatches(db: Db, table: string, key: string, older: string, fro
 }
 
 const keyOf = (series: SeriesTables): string =>
-  series === trafficTables ? '(ts, server_id, user)' : '(server_id, pool, ts)';
+  series === trafficTables ? 'ts, server_id, user' : 'server_id, pool, ts';
 
 /**
  * A table is cut at whole buckets of the next coarser one, so a rollup bucket is never recomputed
