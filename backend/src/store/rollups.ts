@@ -150,12 +150,20 @@ function chunkThrough(db: Db, from: number, lastMarked: number): number {
   return Math.min(lastMarked, Math.max(from, last - (last % MINUTE)));
 }
 
-// Rows written before rollups existed carry no mark; the first rollUp marks all of them, once.
-const markUnrolledHistory = `
-  INSERT INTO rollup_dirty (from_ts, to_ts)
-  SELECT first, last FROM (
-    SELECT MIN(ts) AS first, MAX(ts) AS last FROM traffic UNION ALL SELECT MIN(ts), MAX(ts) FROM capacity)
-  WHERE first IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rollup_state)`;
+/** Rows written before rollups existed carry no mark; the first rollUp marks all of them, once. */
+function markUnrolledHistory(db: Db): void {
+  if (prepared(db, 'SELECT 1 FROM rollup_state').get()) {
+    return;
+  }
+  for (const table of [trafficTables.raw, capacityTables.raw]) {
+    prepared(
+      db,
+      `INSERT INTO rollup_dirty (from_ts, to_ts)
+       SELECT first, last FROM (SELECT (SELECT MIN(ts) FROM ${table}) AS first, (SELECT MAX(ts) FROM ${table}) AS last)
+       WHERE first IS NOT NULL`
+    ).run();
+  }
+}
 
 /**
  * Brings the rollup tables up to date with the writes marked since the last call: each write marked
@@ -166,7 +174,7 @@ const markUnrolledHistory = `
  */
 export function rollUp(db: Db): boolean {
   return db.transaction(() => {
-    prepared(db, markUnrolledHistory).run();
+    markUnrolledHistory(db);
     const marks = prepared(db, 'SELECT from_ts AS "from", to_ts AS "to" FROM rollup_dirty').all() as Span[];
     if (marks.length === 0) {
       return false;
