@@ -24,25 +24,19 @@ export interface SeriesTables {
   stamp: 'end' | 'start';
 }
 
-export const trafficTables: SeriesTables = {
-  raw: 'traffic',
+/** The raw table and its rollups, named `<raw>_minute`, `<raw>_hour` and `<raw>_day`. */
+const seriesTables = (raw: string, stamp: SeriesTables['stamp']): SeriesTables => ({
+  raw,
   rollups: [
-    { widthS: DAY, table: 'traffic_day' },
-    { widthS: HOUR, table: 'traffic_hour' },
-    { widthS: MINUTE, table: 'traffic_minute' },
+    { widthS: DAY, table: `${raw}_day` },
+    { widthS: HOUR, table: `${raw}_hour` },
+    { widthS: MINUTE, table: `${raw}_minute` },
   ],
-  stamp: 'end',
-};
+  stamp,
+});
 
-export const capacityTables: SeriesTables = {
-  raw: 'capacity',
-  rollups: [
-    { widthS: DAY, table: 'capacity_day' },
-    { widthS: HOUR, table: 'capacity_hour' },
-    { widthS: MINUTE, table: 'capacity_minute' },
-  ],
-  stamp: 'start',
-};
+export const trafficTables = seriesTables('traffic', 'end');
+export const capacityTables = seriesTables('capacity', 'start');
 
 /** SQL that holds for the rows of `series` older than the time bound as `@from`. */
 export const olderThanFrom = (series: SeriesTables): string => (series.stamp === 'end' ? 'ts <= @from' : 'ts < @from');
