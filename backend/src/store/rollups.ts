@@ -175,15 +175,19 @@ function markUnrolledHistory(db: Db): void {
 export function rollUp(db: Db): boolean {
   return db.transaction(() => {
     markUnrolledHistory(db);
-    const marks = prepared(db, 'SELECT from_ts AS "from", to_ts AS "to" FROM rollup_dirty').all() as Span[];
-    if (marks.length === 0) {
+    const marked = prepared(
+      db,
+      'SELECT (SELECT MIN(from_ts) FROM rollup_dirty) AS first, (SELECT MAX(to_ts) FROM rollup_dirty) AS last'
+    ).get() as { first: number | null; last: number | null };
+    if (marked.first === null || marked.last === null) {
       return false;
     }
-    const lastMarked = Math.max(...marks.map((mark) => mark.to));
-    const through = chunkThrough(db, Math.min(...marks.map((mark) => mark.from)), lastMarked);
-    const spans = marks
-      .filter((mark) => mark.from <= through)
-      .map(({ from, to }) => ({ from, to: Math.min(to, through) }));
+    const through = chunkThrough(db, marked.first, marked.last);
+    const spans = (
+      prepared(db, 'SELECT from_ts AS "from", to_ts AS "to" FROM rollup_dirty WHERE from_ts <= ?').all(
+        through
+      ) as Span[]
+    ).map(({ from, to }) => ({ from, to: Math.min(to, through) }));
     rollUpTraffic(db, spans);
     rollUpCapacity(db, spans);
     prepared(db, 'DELETE FROM rollup_dirty WHERE to_ts <= ?').run(through);
@@ -193,7 +197,7 @@ export function rollUp(db: Db): boolean {
       `INSERT INTO rollup_state (id, rolled_through) VALUES (1, @through)
        ON CONFLICT (id) DO UPDATE SET rolled_through = MAX(rolled_through, excluded.rolled_through)`
     ).run({ through });
-    return lastMarked > through;
+    return marked.last > through;
   })();
 }
 
