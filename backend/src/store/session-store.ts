@@ -152,12 +152,11 @@ export class SessionStore {
         });
       }
       events.push({ ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason });
+      // A mark per slice, not one over the session's whole life: rollUp then recomputes only the
+      // minutes the session's bytes landed in, not every densely polled minute in between.
       for (const slice of slices) {
         s.insertTraffic.run(sessionId, slice.ts, slice.bytesIn, slice.bytesOut);
-      }
-      if (slices.length > 0) {
-        const stamps = slices.map((slice) => slice.ts);
-        s.markForRollup.run(Math.min(...stamps), Math.max(...stamps));
+        s.markForRollup.run(slice.ts, slice.ts);
       }
       s.endSession.run({ id: sessionId, ts: endedAt, reason: endReason });
       events.forEach((event) => s.insertEvent.run(eventParams(serverId, event)));
