@@ -75,6 +75,25 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it('moves how far retention has pruned each table out of source_state in version 6', () => {
+    const file = path.join(temp.dir, 'retention.db');
+    const old = databaseAtVersion(file, 5);
+    old.exec(`
+      INSERT INTO source_state (source, state, updated_at) VALUES ('retention', '{"traffic":1000,"capacity":2000}', 3000),
+                                                                  ('pptpd:vpn1', '{}', 3000);
+    `);
+    old.close();
+
+    const db = new Database(file);
+    migrate(db);
+    expect(db.prepare('SELECT * FROM retention_state ORDER BY table_name').all()).toEqual([
+      { table_name: 'capacity', kept_from: 2000, updated_at: 3000 },
+      { table_name: 'traffic', kept_from: 1000, updated_at: 3000 },
+    ]);
+    expect(db.prepare('SELECT source FROM source_state').all()).toEqual([{ source: 'pptpd:vpn1' }]);
+    db.close();
+  });
+
   it('deletes a session’s counters with the session', () => {
     const db = openDatabase(path.join(temp.dir, 'cascade.db'));
     db.exec(`

@@ -9,24 +9,20 @@ import { prepared } from './prepared';
  */
 export type KeptFrom = Readonly<Partial<Record<string, number>>>;
 
-// A handful of numbers, kept in the store's key-value table under a key no source can take
-// (sources are named `pptpd:…`), so no schema change was needed for them.
-const KEY = 'retention';
-
 export function keptFrom(db: Db): KeptFrom {
-  const row = prepared(db, 'SELECT state FROM source_state WHERE source = ?').get(KEY) as { state: string } | undefined;
-  return row ? (JSON.parse(row.state) as KeptFrom) : {};
+  const rows = prepared(db, 'SELECT table_name AS name, kept_from AS keptFrom FROM retention_state').all() as Array<{
+    name: string;
+    keptFrom: number;
+  }>;
+  return Object.fromEntries(rows.map((row) => [row.name, row.keptFrom]));
 }
 
 /** Records that `table` now holds no row older than `from`; never moves a table's mark back. */
 export function saveKeptFrom(db: Db, table: string, from: number, now: number): void {
-  const kept = keptFrom(db);
-  if ((kept[table] ?? -Infinity) >= from) {
-    return;
-  }
   prepared(
     db,
-    `INSERT INTO source_state (source, state, updated_at) VALUES (@key, @state, @now)
-     ON CONFLICT (source) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
-  ).run({ key: KEY, state: JSON.stringify({ ...kept, [table]: from }), now });
+    `INSERT INTO retention_state (table_name, kept_from, updated_at) VALUES (@table, @from, @now)
+     ON CONFLICT (table_name) DO UPDATE SET kept_from = excluded.kept_from, updated_at = excluded.updated_at
+     WHERE excluded.kept_from > kept_from`
+  ).run({ table, from, now });
 }

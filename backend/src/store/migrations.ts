@@ -165,4 +165,17 @@ export const migrations: readonly string[] = [
   DROP TABLE traffic;
   ALTER TABLE traffic_deltas RENAME TO traffic;
   `,
+  `
+  -- Per table, the time from which retention has left every row (older rows were deleted): the
+  -- query layer reads it to know which table still holds a range. Version 5 kept it as JSON in
+  -- source_state under the key 'retention'.
+  CREATE TABLE retention_state (
+    table_name TEXT PRIMARY KEY,
+    kept_from INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO retention_state (table_name, kept_from, updated_at)
+    SELECT j.key, j.value, s.updated_at FROM source_state s, json_each(s.state) j WHERE s.source = 'retention';
+  DELETE FROM source_state WHERE source = 'retention';
+  `,
 ];
