@@ -13,12 +13,12 @@ const WEEK = 7 * 86400;
 /** Host addresses in 198.19.0.2-198.19.255.254, then 198.18.0.2-198.18.255.254 (RFC 2544 benchmark space). */
 const POOL_HOSTS = 65533;
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj',
   'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'yusuf', 'amara', 'bram', 'chen', 'dmitri',
   'elif', 'fatima', 'goran', 'hana', 'ines', 'jonas', 'kofi', 'lena', 'mateo', 'noor', 'oskar', 'priya',
 ]; // prettier-ignore
-const LAST_NAMES = [
+export const LAST_NAMES = [
   'smith', 'jansen', 'garcia', 'nguyen', 'muller', 'rossi', 'kowalski', 'okafor', 'tanaka', 'silva', 'novak',
   'haddad', 'berg', 'dubois', 'ivanova', 'kim', 'larsen', 'moreau', 'nakamura', 'oconnor', 'peeters', 'quispe',
 ]; // prettier-ignore
@@ -95,7 +95,7 @@ function poolIpv6(index: number): string {
 }
 
 /** A small seeded generator, so a benchmark input is the same on every machine. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -106,7 +106,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function integerOption(min: number, max: number): (value: string) => number {
+export function integerOption(min: number, max: number): (value: string) => number {
   return (value) => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < min || number > max) {
