@@ -10,6 +10,9 @@ import { framesFor } from '../support/query-frames';
 import { at } from '../support/seed-db';
 import { makeTempDir } from '../support/temp-dir';
 
+// Six days of polls through the tracker per setup: seconds on a loaded CI machine, not 5.
+jest.setTimeout(60_000);
+
 const MINUTE = 60;
 const HOUR = 3_600;
 const DAY = 86_400;
