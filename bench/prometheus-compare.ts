@@ -22,7 +22,7 @@ import { writeOpenMetrics } from './year/openmetrics-export';
 import { pickUsers } from './year/pick-users';
 import { queryRange, startPrometheus, type RangeAnswer } from './year/prometheus-server';
 import { promqlFor } from './year/promql-equivalents';
-import { ms, summarize, timeRepeated } from './year/timing';
+import { ms, summarize, timeRepeated, type Timing } from './year/timing';
 import { query, startApi } from './year/vpnscope-api';
 
 interface Options {
@@ -120,9 +120,10 @@ async function main(): Promise<void> {
         await timeRepeated(options.repetitions, async () => (answer = await queryRange(prometheus, equivalent)))
       );
       const shown = answer.error ? `error: ${answer.error}` : `${answer.series} series, ${answer.points} points`;
+      const runs = (timing: Timing) => (timing.runs < options.repetitions ? ` (${timing.runs} runs)` : '');
       console.log(
-        `| ${request.what} | ${request.variant} | ${range.label} | ${ms(vpnscope.p50)} / ${ms(vpnscope.p95)} | ` +
-          `${ms(prom.p50)} / ${ms(prom.p95)} | ${(prom.p50 / vpnscope.p50).toFixed(2)} | ${shown} |`
+        `| ${request.what} | ${request.variant} | ${range.label} | ${ms(vpnscope.p50)} / ${ms(vpnscope.p95)}${runs(vpnscope)} | ` +
+          `${ms(prom.p50)} / ${ms(prom.p95)}${runs(prom)} | ${(prom.p50 / vpnscope.p50).toFixed(2)} | ${shown} |`
       );
     }
   }

@@ -68,7 +68,7 @@ async function measureAll(api: ApiServer, requests: DashboardRequest[], repetiti
   return measured;
 }
 
-function printTable(measured: Measured[]): void {
+function printTable(measured: Measured[], repetitions: number): void {
   const ranges = dashboardRanges(HISTORY_END).map((range) => range.label);
   console.log(`| dashboard | request | variables | ${ranges.map((r) => `${r} p50 / p95 (ms)`).join(' | ')} |`);
   console.log(`|---|---|---|${ranges.map(() => '---:').join('|')}|`);
@@ -77,7 +77,7 @@ function printTable(measured: Measured[]): void {
   for (const [request, cells] of rows) {
     const shown = cells.map(({ timing }) => {
       const p95 = timing.p95 > TARGET_MS ? `**${ms(timing.p95)}**` : ms(timing.p95);
-      return `${ms(timing.p50)} / ${p95}`;
+      return `${ms(timing.p50)} / ${p95}${timing.runs < repetitions ? ` (${timing.runs} runs)` : ''}`;
     });
     console.log(`| ${request.dashboard} | ${request.what} | ${request.variant} | ${shown.join(' | ')} |`);
   }
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}\n`
   );
-  printTable(measured);
+  printTable(measured, options.repetitions);
   const slow = measured.filter((m) => m.timing.p95 > TARGET_MS);
   console.log(`\n${slow.length} of ${measured.length} cells over ${TARGET_MS} ms at p95`);
   await diagnose(db, api, slow);
