@@ -32,8 +32,8 @@ export function planDay(
   dayStartUtc: number,
   chains: GatewayChains
 ): PlannedSession[] {
-  // Travellers now and then land on another server; the rhythm stays their own.
-  const server = () => (random.next() < 0.04 ? Math.floor(random.next() * SERVERS.length) : user.home);
+  // Road warriors spend some days on another server; their rhythm stays their own.
+  const server = user.away !== null && random.next() < 0.05 ? user.away : user.home;
   const localMidnight = dayStartUtc - SERVERS[user.home].utcOffsetHours * HOUR;
   const weekday = new Date(dayStartUtc * 1000).getUTCDay();
   const workday = weekday >= 1 && weekday <= 5 && !user.leave.has(day);
@@ -43,7 +43,7 @@ export function planDay(
     const end = Math.round(localMidnight + toHour * HOUR);
     if (end > start) {
       const realIp = device.kind === 'phone' ? user.mobileAddress : user.fixedAddress;
-      sessions.push({ user, device, server: server(), start, end, realIp });
+      sessions.push({ user, device, server, start, end, realIp });
     }
   };
   const [first, second] = user.devices;

@@ -87,6 +87,8 @@ export interface FleetUser {
   profile: Profile;
   /** Index into SERVERS of the server the user normally connects to. */
   home: number;
+  /** Where a road warrior connects on days away (another server); null for those who stay home. */
+  away: number | null;
   /** Mean bytes per second the server sends this user while connected; received is `inShare` of it. */
   rateOut: number;
   inShare: number;
@@ -156,10 +158,13 @@ export function createPopulation(random: Random, count: number, days: number): F
         : profile === 'mobile'
           ? [device(random, 'phone', name), device(random, 'laptop', name)]
           : [device(random, 'laptop', name), ...(random.next() < 0.4 ? [device(random, 'phone', name)] : [])];
+    const away =
+      random.next() < 0.15 ? (home + 1 + Math.floor(random.next() * (SERVERS.length - 1))) % SERVERS.length : null;
     users.push({
       name,
       profile,
       home,
+      away,
       // log-normal: most users browse an intranet, a few move gigabytes a day
       rateOut: Math.min(3_000_000, Math.exp(Math.log(6_000) + 1.4 * random.normal())),
       inShare: 0.15 + random.next() * 0.35,

@@ -40,14 +40,18 @@ export function promqlFor(request: DashboardRequest, range: DashboardRange, endS
     const metric = query.groupBy === 'user' ? 'vpnscope_user_bytes' : 'vpnscope_bytes';
     return {
       query: bothDirections((d) => `sum by (${by}) (increase(${metric}_${d}_total${userFilter(query)}[${stepS}s]))`),
-      // each evaluation sums the period that ends there: start at the end of the first period
-      start: (query.totals === 'month' ? periodStart(fromS, 'day') : periodStart(fromS, query.totals)) + stepS,
+      // each evaluation sums the period that ends there: from the end of the first period (or,
+      // when the range ends before that, once at its end over the last period's length)
+      start: Math.min(
+        endS,
+        (query.totals === 'month' ? periodStart(fromS, 'day') : periodStart(fromS, query.totals)) + stepS
+      ),
       end: endS,
       stepS,
       differs:
         query.totals === 'month'
-          ? 'months are 30-day windows (PromQL has no calendar months); the current period is left out'
-          : 'the current, unfinished period is left out',
+          ? 'months are 30-day windows (PromQL has no calendar months), ending at whole days up to now'
+          : `${query.totals}s end at their boundaries up to now, so the current ${query.totals} is missing (a range shorter than a ${query.totals}: one ${query.totals}-long window ending now)`,
     };
   }
   const stepS = panelInterval(range, PANEL_WIDTH_PX) / 1000;
@@ -65,7 +69,8 @@ export function promqlFor(request: DashboardRequest, range: DashboardRange, endS
   }
   if (query.topN) {
     const rangeS = (range.to - range.from) / 1000;
-    const top = `topk(${query.topN}, sum by (user) (increase({__name__=~"vpnscope_user_bytes_(in|out)_total"}[${rangeS}s] @ end())))`;
+    const total = (d: string) => `sum by (user) (increase(vpnscope_user_bytes_${d}_total[${rangeS}s] @ end()))`;
+    const top = `topk(${query.topN}, ${total('in')} + ${total('out')})`;
     return {
       query: `(${bothDirections((d) => `sum by (user) (increase(vpnscope_user_bytes_${d}_total[${windowS}s]))`)}) and on (user) ${top}`,
       start,
