@@ -33,6 +33,8 @@ interface Options {
 }
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+/** Above 1: Prometheus answered faster. */
+const ratio = (value: number): string => `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`;
 
 function directoryBytes(dir: string): number {
   return fs
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
       .join(' ')}\n`
   );
   console.log(
-    '| panel | variables | range | vpnscope p50 / p95 (ms) | Prometheus p50 / p95 (ms) | Prometheus ÷ vpnscope (p50) | Prometheus answer |'
+    '| panel | variables | range | vpnscope p50 / p95 (ms) | Prometheus p50 / p95 (ms) | vpnscope ÷ Prometheus (p50) | Prometheus answer |'
   );
   console.log('|---|---|---|---:|---:|---:|---|');
   const differences = new Map<string, string>();
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
       const runs = (timing: Timing) => (timing.runs < options.repetitions ? ` (${timing.runs} runs)` : '');
       console.log(
         `| ${request.what} | ${request.variant} | ${range.label} | ${ms(vpnscope.p50)} / ${ms(vpnscope.p95)}${runs(vpnscope)} | ` +
-          `${ms(prom.p50)} / ${ms(prom.p95)}${runs(prom)} | ${(prom.p50 / vpnscope.p50).toFixed(2)} | ${shown} |`
+          `${ms(prom.p50)} / ${ms(prom.p95)}${runs(prom)} | ${ratio(vpnscope.p50 / prom.p50)} | ${shown} |`
       );
     }
   }
