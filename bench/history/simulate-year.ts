@@ -62,7 +62,7 @@ export interface YearSummary {
 }
 
 /** What the service's rollUpAll does between polls, without yielding: there is nothing to yield to. */
-function rollUpEverything(db: Db): void {
+export function rollUpEverything(db: Db): void {
   while (rollUp(db)) {
     // one bounded chunk per call
   }

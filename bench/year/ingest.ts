@@ -12,13 +12,13 @@ import type { RetentionConfig } from '../../backend/src/config';
 import type { StatusReport } from '../../backend/src/model';
 import { StatusFileSource } from '../../backend/src/sources/openvpn/status-file-source';
 import { SourceHealthRegistry } from '../../backend/src/sources/source-health';
-import { openDatabase, type Db } from '../../backend/src/store/database';
+import { openDatabase } from '../../backend/src/store/database';
 import { applyRetention } from '../../backend/src/store/retention';
-import { rollUp } from '../../backend/src/store/rollups';
 import { SessionStore } from '../../backend/src/store/session-store';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import { formatStatus } from '../../tests/support/openvpn-status-writer';
 import { generateStatusReport } from '../generate-status';
+import { rollUpEverything } from '../history/simulate-year';
 import { percentile } from './timing';
 
 const POLL_SECONDS = 10;
@@ -42,12 +42,6 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1000;
 };
-
-function rollUpEverything(db: Db): void {
-  while (rollUp(db)) {
-    // one bounded chunk per call, as rollUpAll does between polls
-  }
-}
 
 /** The report `round` polls later: every client's counters grown, stamped `ts`. */
 function grown(report: StatusReport, round: number, ts: number): StatusReport {
