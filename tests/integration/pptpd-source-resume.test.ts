@@ -64,14 +64,7 @@ describe('PptpdSource across restarts', () => {
     lab.write(fixtureLines('logins.log', 0, 60));
     await lab.poll('2026-11-21T16:00:00Z');
     lab.append(fixtureLines('logins.log', 60));
-    const finish = lab.tracker.finishSession.bind(lab.tracker);
-    let calls = 0;
-    lab.tracker.finishSession = (server, finished) => {
-      if (++calls === 2) {
-        throw new Error('disk full');
-      }
-      finish(server, finished);
-    };
+    lab.failSecondFinishedSession('disk full');
     await lab.poll('2026-11-21T16:30:00Z');
     expect(lab.health.all()[0]).toMatchObject({ up: false, lastError: 'disk full' });
     await lab.poll('2026-11-21T17:00:00Z');

@@ -50,14 +50,7 @@ describe('PptpdSource catching up in a worker thread', () => {
     const lab = new PptpdLab({ parallelCatchUpBytes: 0 });
     labs.push(lab);
     writeRotatedLogs(lab);
-    const finish = lab.tracker.finishSession.bind(lab.tracker);
-    let calls = 0;
-    lab.tracker.finishSession = (server, finished) => {
-      if (++calls === 2) {
-        throw new Error('disk full');
-      }
-      finish(server, finished);
-    };
+    lab.failSecondFinishedSession('disk full');
     await lab.poll('2026-11-21T17:00:00Z');
     expect(lab.health.all()[0]).toMatchObject({ up: false, lastError: 'disk full' });
     expect(lab.sessions().map((s) => s.user)).toEqual(['paul']); // the oldest file's batch was committed

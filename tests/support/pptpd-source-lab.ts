@@ -99,6 +99,18 @@ export class PptpdLab {
     fs.appendFileSync(file, text);
   }
 
+  /** Makes the store fail (as on a full disk) when the source records its second finished session. */
+  failSecondFinishedSession(message: string): void {
+    const finish = this.tracker.finishSession.bind(this.tracker);
+    let calls = 0;
+    this.tracker.finishSession = (server, finished) => {
+      if (++calls === 2) {
+        throw new Error(message);
+      }
+      finish(server, finished);
+    };
+  }
+
   setInterface(name: string, bytesIn: number, bytesOut: number): void {
     const statistics = path.join(this.sysfs, name, 'statistics');
     fs.mkdirSync(statistics, { recursive: true });
