@@ -6,7 +6,7 @@
  * run once more with every SQL statement timed and its EXPLAIN QUERY PLAN printed. Then the
  * ingest cost of 10,000 live sessions on top of the year (see year/ingest.ts).
  *   TS_NODE_PROJECT=backend/tsconfig.json npx ts-node --transpile-only bench/query-year.ts \
- *     --db /tmp/vpnscope-year.db [--repetitions 20] [--skip-ingest]
+ *     --db /tmp/vpnscope-year.db [--repetitions 20] [--skip-ingest] [--only 'VPN user: Per (day|week)']
  */
 import os from 'node:os';
 import { Command } from 'commander';
@@ -33,6 +33,7 @@ interface Options {
   skipIngest: boolean;
   ingestSessions: number;
   ingestRounds: number;
+  only?: RegExp;
 }
 
 interface Measured {
@@ -131,13 +132,20 @@ async function main(): Promise<void> {
     .option('--skip-ingest', 'only the queries', false)
     .option('--ingest-sessions <n>', 'live sessions for the ingest measure', integerOption(1, 200_000), 10_000)
     .option('--ingest-rounds <n>', '10 s rounds for the ingest measure', integerOption(2, 10_000), 30)
+    .option(
+      '--only <pattern>',
+      'only requests whose "dashboard: request" matches this regular expression',
+      (p) => new RegExp(p, 'i')
+    )
     .parse()
     .opts<Options>();
   const db = openDatabase(options.db);
   db.pragma('wal_checkpoint(TRUNCATE)');
   const users = pickUsers(db, HISTORY_END);
   const requests = dashboardRequests(DASHBOARDS_DIR, { user: users });
-  const all = [...requests, ...withOneServer(requests)];
+  const all = [...requests, ...withOneServer(requests)].filter(
+    (request) => !options.only || options.only.test(`${request.dashboard}: ${request.what}`)
+  );
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
   console.log(
     `load average before: ${os
