@@ -7,6 +7,7 @@ import { rollUp } from '../../backend/src/store/rollups';
 import { SessionStore } from '../../backend/src/store/session-store';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import { framesFor } from '../support/query-frames';
+import { ROLLUP_LEVELS, serverRollupsAndUserSums } from '../support/rollup-sums';
 import { at } from '../support/seed-db';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -114,6 +115,9 @@ describe('retention on six days of polls', () => {
     expect(oldest('traffic_day')).toBe(end - 4 * DAY);
     expect(oldest('capacity')).toBe(end - 2 * DAY);
     expect(oldest('capacity_minute')).toBe(end - 3 * DAY);
+    expect(oldest('traffic_server_minute')).toBe(end - 3 * DAY + MINUTE);
+    expect(oldest('traffic_server_hour')).toBe(end - 4 * DAY + HOUR);
+    expect(oldest('traffic_server_day')).toBe(end - 4 * DAY);
     expect(rowsOf(db, 'SELECT * FROM traffic ORDER BY ts, session_id')).toEqual(before.recentRaw);
     expect(deleted.traffic).toBe(before.oldRaw);
     expect(deleted.traffic).toBeGreaterThan(4 * (DAY / MINUTE) * (USERS.length - 1));
@@ -179,6 +183,10 @@ describe('retention on six days of polls', () => {
     }
     expect(count(db, 'SELECT 1 FROM traffic WHERE ts <= ?', end - 2 * DAY)).toBe(0);
     expect(count(db, 'SELECT 1 FROM rollup_dirty')).toBe(0);
+    for (const level of ROLLUP_LEVELS) {
+      const { perServer, userSums } = serverRollupsAndUserSums(db, level);
+      expect(perServer).toEqual(userSums);
+    }
   });
 });
 

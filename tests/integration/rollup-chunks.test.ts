@@ -1,6 +1,7 @@
 import type { Db } from '../../backend/src/store/database';
 import { rollUp, rolledUpThrough } from '../../backend/src/store/rollups';
 import { framesFor } from '../support/query-frames';
+import { ROLLUP_LEVELS, serverRollupsAndUserSums } from '../support/rollup-sums';
 import { addPolls, addServer, addSession, at, openTestDatabase, type TestDatabase } from '../support/seed-db';
 
 const DAY = 86_400;
@@ -75,6 +76,14 @@ describe('rolling up two days written before rollups existed', () => {
       'SELECT COUNT(*) AS n, MIN(max_used) AS low, MAX(max_used) AS high FROM capacity_hour'
     );
     expect(peaks.get()).toEqual({ n: 49, low: 3, high: 3 }); // the sample at `end` opens a 49th hour
+  });
+
+  it('ends with per-server rollups equal to the sums of the per-user ones', () => {
+    for (const level of ROLLUP_LEVELS) {
+      const { perServer, userSums } = serverRollupsAndUserSums(store.db, level);
+      expect(perServer).toEqual(userSums);
+      expect(perServer.length).toBeGreaterThan(0);
+    }
   });
 
   it('answers queries the same while the backlog is half rolled up as after', () => {

@@ -5,6 +5,7 @@ import { rollUp } from '../../backend/src/store/rollups';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import type { ObservedSession } from '../../backend/src/model';
 import { framesFor } from '../support/query-frames';
+import { ROLLUP_LEVELS, serverRollupsAndUserSums } from '../support/rollup-sums';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Raw deltas with their session's server and user, as ground truth for the rollups. */
@@ -111,6 +112,14 @@ describe('rollups on a real SQLite file', () => {
         )
         .all();
       expect(rolled).toEqual(raw);
+    }
+  });
+
+  it('keeps per-server rollups equal to the sums of the per-user ones, late session included', () => {
+    for (const level of ROLLUP_LEVELS) {
+      const { perServer, userSums } = serverRollupsAndUserSums(db, level);
+      expect(perServer).toEqual(userSums);
+      expect(perServer.length).toBeGreaterThanOrEqual(level === 'day' ? 3 : 6);
     }
   });
 

@@ -4,7 +4,16 @@ import type { Db } from './database';
 import { keptFrom, saveKeptFrom } from './kept-from';
 import { prepared } from './prepared';
 import { rolledUpThrough } from './rollups';
-import { DAY, HOUR, MINUTE, capacityTables, olderThanFrom, trafficTables, type SeriesTables } from './series-tables';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  capacityTables,
+  olderThanFrom,
+  serverTrafficTables,
+  trafficTables,
+  type SeriesTables,
+} from './series-tables';
 import { shrinkSteps } from './vacuum';
 
 /** Rows one transaction deletes at most (but see deleteRawTraffic): a poll behind it waits a few ms. */
@@ -62,9 +71,6 @@ function* deleteInBatches(db: Db, table: string, key: string, older: string, fro
   }
 }
 
-const keyOf = (series: SeriesTables): string =>
-  series === trafficTables ? 'ts, server_id, user' : 'server_id, pool, ts';
-
 /**
  * A table is cut at whole buckets of the next coarser one, so a rollup bucket is never recomputed
  * from part of its rows, and never before the finer table's cut: the coarser table must still hold
@@ -92,7 +98,7 @@ function* deleteRollups(
     [day.table, dayFrom],
   ] as const) {
     saveKeptFrom(db, table, from, now);
-    yield* deleteInBatches(db, table, keyOf(series), olderThanFrom(series), from, result);
+    yield* deleteInBatches(db, table, series.key, olderThanFrom(series), from, result);
   }
 }
 
@@ -103,7 +109,7 @@ function* deleteRawCapacity(db: Db, retention: RetentionConfig, now: number, res
   }
   const from = floorTo(Math.min(now - retention.rawDays * DAY, through), MINUTE);
   saveKeptFrom(db, capacityTables.raw, from, now);
-  yield* deleteInBatches(db, capacityTables.raw, keyOf(capacityTables), olderThanFrom(capacityTables), from, result);
+  yield* deleteInBatches(db, capacityTables.raw, capacityTables.key, olderThanFrom(capacityTables), from, result);
 }
 
 /**
@@ -121,6 +127,7 @@ function* retentionSteps(db: Db, retention: RetentionConfig, now: number, result
   yield* deleteRawTraffic(db, retention, now, result);
   yield* deleteRawCapacity(db, retention, now, result);
   yield* deleteRollups(db, trafficTables, retention, now, result);
+  yield* deleteRollups(db, serverTrafficTables, retention, now, result);
   yield* deleteRollups(db, capacityTables, retention, now, result);
   yield* deleteInBatches(db, 'events', 'id', 'ts < @from', now - retention.eventsDays * DAY, result);
   yield* deleteSessions(db, retention, now, result);
@@ -132,7 +139,7 @@ function* retentionSteps(db: Db, retention: RetentionConfig, now: number, result
 
 const emptyResult = (): RetentionResult => ({
   deleted: Object.fromEntries(
-    [trafficTables, capacityTables]
+    [trafficTables, serverTrafficTables, capacityTables]
       .flatMap((series) => [series.raw, ...series.rollups.map((rollup) => rollup.table)])
       .concat('events', 'sessions')
       .map((table) => [table, 0])

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './database';
 import { keptFrom } from './kept-from';
 import { prepared } from './prepared';
-import { DAY, HOUR, MINUTE, capacityTables, trafficTables } from './series-tables';
+import { DAY, HOUR, MINUTE, capacityTables, serverTrafficTables, trafficTables } from './series-tables';
 
 /**
  * Raw deltas with the server and user of their session. A raw row holds only its session (a poll
@@ -44,35 +44,55 @@ const bucketSpans = (spans: Span[], widthS: number): Span[] =>
 const deltaEnd = (width: number) => `((ts - 1) - (ts - 1) % ${width} + ${width})`;
 const rawTraffic = `(${RAW_TRAFFIC})`;
 
-/** Adds (or with '-' takes away) the per-bucket sums of `rows` stamped in (@from, @to]. */
-const addSums = (table: string, width: number, rows: string, sign: '' | '-' = '') => `
-  INSERT INTO ${table} (ts, server_id, user, bytes_in, bytes_out)
-  SELECT ${deltaEnd(width)}, server_id, user, ${sign}SUM(bytes_in), ${sign}SUM(bytes_out)
-  FROM ${rows} WHERE ts > @from AND ts <= @to GROUP BY 1, 2, 3
-  ON CONFLICT (ts, server_id, user) DO UPDATE
+/** Adds (or with '-' takes away) the per-bucket sums of `rows` stamped in (@from, @to], per `key`. */
+const addSums = (table: string, width: number, rows: string, key: string, sign: '' | '-' = '') => `
+  INSERT INTO ${table} (ts, ${key}, bytes_in, bytes_out)
+  SELECT ${deltaEnd(width)}, ${key}, ${sign}SUM(bytes_in), ${sign}SUM(bytes_out)
+  FROM ${rows} WHERE ts > @from AND ts <= @to GROUP BY 1, ${key}
+  ON CONFLICT (ts, ${key}) DO UPDATE
   SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`;
+
+/**
+ * The two levels of traffic rollups: per server and user, and per server. A server's minutes are
+ * summed from its users' minutes, just recomputed, so they never read raw rows a second time.
+ */
+const levels = [
+  { series: trafficTables, key: 'server_id, user', minuteSource: rawTraffic },
+  { series: serverTrafficTables, key: 'server_id', minuteSource: trafficTables.rollups[2].table },
+].map(({ series, key, minuteSource }) => {
+  const [day, hour, minute] = series.rollups.map((rollup) => rollup.table);
+  return { day, hour, minute, key, minuteSource };
+});
 
 // Minutes in (@from, @to] are recomputed from raw; hour and day sums are moved by the change of
 // their minutes (old minute rows out, new ones in), so a poll costs the rows of the minutes it
 // touched, not a rescan of the hour or day.
 const recomputeMinutes = [
-  addSums('traffic_hour', HOUR, 'traffic_minute', '-'),
-  addSums('traffic_day', DAY, 'traffic_minute', '-'),
-  'DELETE FROM traffic_minute WHERE ts > @from AND ts <= @to',
-  addSums('traffic_minute', MINUTE, rawTraffic),
-  addSums('traffic_hour', HOUR, 'traffic_minute'),
-  addSums('traffic_day', DAY, 'traffic_minute'),
-  `DELETE FROM traffic_hour WHERE ts > @from AND ts < @to + ${HOUR} AND bytes_in = 0 AND bytes_out = 0`,
-  `DELETE FROM traffic_day WHERE ts > @from AND ts < @to + ${DAY} AND bytes_in = 0 AND bytes_out = 0`,
+  ...levels.flatMap(({ day, hour, minute, key }) => [
+    addSums(hour, HOUR, minute, key, '-'),
+    addSums(day, DAY, minute, key, '-'),
+  ]),
+  ...levels.flatMap(({ minute, key, minuteSource }) => [
+    `DELETE FROM ${minute} WHERE ts > @from AND ts <= @to`,
+    addSums(minute, MINUTE, minuteSource, key),
+  ]),
+  ...levels.flatMap(({ day, hour, minute, key }) => [
+    addSums(hour, HOUR, minute, key),
+    addSums(day, DAY, minute, key),
+    `DELETE FROM ${hour} WHERE ts > @from AND ts < @to + ${HOUR} AND bytes_in = 0 AND bytes_out = 0`,
+    `DELETE FROM ${day} WHERE ts > @from AND ts < @to + ${DAY} AND bytes_in = 0 AND bytes_out = 0`,
+  ]),
 ];
 
 // Where retention has pruned, the raw rows left are exactly the ones written late (a session
 // recorded whole after it ended): they are added to the rollups, which hold everything else, and
 // then dropped like the rest of that time. Recomputing from raw there would lose what was pruned.
 const absorbLateRows = [
-  addSums('traffic_minute', MINUTE, rawTraffic),
-  addSums('traffic_hour', HOUR, rawTraffic),
-  addSums('traffic_day', DAY, rawTraffic),
+  ...levels.flatMap(({ day, hour, minute, key }) => [
+    addSums(minute, MINUTE, rawTraffic, key),
+    addSums(hour, HOUR, rawTraffic, key),
+    addSums(day, DAY, rawTraffic, key),
+  ]),
   'DELETE FROM traffic WHERE ts > @from AND ts <= @to',
 ];
 
