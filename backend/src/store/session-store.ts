@@ -11,6 +11,7 @@ import { spreadOverHours, type TrafficSlice } from '../tracker/spread-traffic';
 import { detached } from '../tracker/detached';
 import type { ObservedSession, ClientInfo } from '../model';
 import type { VpnEvent } from './events';
+import { RowBatch } from './row-batch';
 
 export interface ServerRow {
   id: number;
@@ -59,8 +60,15 @@ export interface CapacitySample {
 export class SessionStore {
   private readonly statements: ReturnType<typeof prepare>;
 
+  /** A poll's row per live session, written a batch at a time (see RowBatch). */
+  private readonly counterRows: RowBatch;
+
+  private readonly trafficRows: RowBatch;
+
   constructor(readonly db: Db) {
     this.statements = prepare(db);
+    this.counterRows = new RowBatch(db, 4, UPDATE_COUNTERS);
+    this.trafficRows = new RowBatch(db, 4, INSERT_TRAFFIC);
   }
 
   /** Creates the server row on first sight and keeps its pool size current; returns its id. */
@@ -103,15 +111,18 @@ export class SessionStore {
 
   /** Byte counts between polls: traffic deltas and the sessions' counters, in one transaction. */
   recordCounters(ts: number, updates: CounterUpdate[]): void {
-    const s = this.statements;
-    this.db.transaction(() => {
-      for (const { live, bytesIn, bytesOut, deltaIn, deltaOut } of updates) {
-        s.updateCounters.run(ts, bytesIn, bytesOut, live.id);
-        if (deltaIn > 0 || deltaOut > 0) {
-          s.insertTraffic.run(live.id, ts, deltaIn, deltaOut);
-        }
+    const counters: number[] = [];
+    const traffic: number[] = [];
+    for (const { live, bytesIn, bytesOut, deltaIn, deltaOut } of updates) {
+      counters.push(live.id, ts, bytesIn, bytesOut);
+      if (deltaIn > 0 || deltaOut > 0) {
+        traffic.push(live.id, ts, deltaIn, deltaOut);
       }
-      s.markForRollup.run(ts, ts);
+    }
+    this.db.transaction(() => {
+      this.counterRows.run(counters);
+      this.trafficRows.run(traffic);
+      this.statements.markForRollup.run(ts, ts);
     })();
   }
 
@@ -201,16 +212,19 @@ export class SessionStore {
         })
       );
     }
+    const counters: number[] = [];
+    const traffic: number[] = [];
     for (const { live, observed, deltaIn, deltaOut, detailsChanged } of diff.continued) {
       if (detailsChanged) {
-        this.updateSession(live.id, ts, observed);
-      } else {
-        s.updateCounters.run(ts, observed.bytesIn, observed.bytesOut, live.id);
+        s.updateDetails.run({ id: live.id, ...sessionColumns(observed) });
       }
+      counters.push(live.id, ts, observed.bytesIn, observed.bytesOut);
       if (deltaIn > 0 || deltaOut > 0) {
-        s.insertTraffic.run(live.id, ts, deltaIn, deltaOut);
+        traffic.push(live.id, ts, deltaIn, deltaOut);
       }
     }
+    this.counterRows.run(counters);
+    this.trafficRows.run(traffic);
     for (const session of diff.closed) {
       s.endSession.run({ id: session.id, ts, reason: 'vanished' });
       s.insertEvent.run(eventParams(serverId, { ts, kind: 'disconnect', user: session.user, detail: null }));
@@ -259,6 +273,17 @@ function eventParams(serverId: number | null, event: VpnEvent) {
   };
 }
 
+// A diff names each live session once, so no batch updates the same counters row twice.
+const UPDATE_COUNTERS = (values: string) => `
+  WITH v (session_id, last_seen, bytes_in, bytes_out) AS (${values})
+  UPDATE session_counters SET last_seen = v.last_seen, bytes_in = v.bytes_in, bytes_out = v.bytes_out
+  FROM v WHERE session_counters.session_id = v.session_id`;
+
+// Two deltas of one session in one second (a poll and a byte count) add up.
+const INSERT_TRAFFIC = (values: string) => `
+  INSERT INTO traffic (session_id, ts, bytes_in, bytes_out) ${values}
+  ON CONFLICT (ts, session_id) DO UPDATE SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`;
+
 const INSERT_SESSION = `
   INSERT INTO sessions (server_id, identity, user, common_name, real_address, virtual_ipv4, virtual_ipv6, client_id,
                         started_at, cipher)
@@ -296,7 +321,6 @@ function prepare(db: Db) {
       INSERT INTO session_counters (session_id, last_seen, bytes_in, bytes_out) VALUES (?, ?, ?, ?)
       ON CONFLICT (session_id) DO UPDATE SET
         last_seen = excluded.last_seen, bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out`),
-    // The common case of a poll: only the counters moved. Positional, it runs once per live session per poll.
     updateCounters: statement(
       `UPDATE session_counters SET last_seen = ?, bytes_in = ?, bytes_out = ? WHERE session_id = ?`
     ),
@@ -305,10 +329,7 @@ function prepare(db: Db) {
       UPDATE sessions SET app = @app, app_version = @appVersion, platform = @platform,
         platform_version = @platformVersion, client_version = @clientVersion
       WHERE id = @id`),
-    // Positional, like updateCounters: it runs once per active session per poll.
-    insertTraffic: statement(`
-      INSERT INTO traffic (session_id, ts, bytes_in, bytes_out) VALUES (?, ?, ?, ?)
-      ON CONFLICT (ts, session_id) DO UPDATE SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`),
+    insertTraffic: statement(INSERT_TRAFFIC('VALUES (?, ?, ?, ?)')),
     insertCapacity: statement(`
       INSERT INTO capacity (server_id, pool, ts, used, size) VALUES (@serverId, @pool, @ts, @used, @size)
       ON CONFLICT (server_id, pool, ts) DO UPDATE SET used = excluded.used, size = excluded.size`),
