@@ -19,24 +19,30 @@ export class RecordReader {
   private readonly otherTypes = new Set<string>();
   private readonly row = new FieldCursor();
   private readonly separator: string;
+  /** Routes are two lines of three per client: when they are not wanted, skip them before splitting. */
+  private readonly routePrefix: string | null;
 
   constructor(
     private readonly report: StatusReport,
     private readonly issues: ParseIssue[],
     format: 2 | 3,
-    private readonly readRoutes: boolean
+    readRoutes: boolean
   ) {
     this.separator = format === 3 ? '\t' : ',';
+    this.routePrefix = readRoutes ? null : `ROUTING_TABLE${this.separator}`;
   }
 
   read(lines: StatusLines): void {
     const { row, report, issues } = this;
+    if (this.routePrefix !== null && lines.startsWith(this.routePrefix)) {
+      return;
+    }
     row.select(lines.text, lines.start, lines.end, this.separator);
     if (row.is(0, 'CLIENT_LIST')) {
       const client = typeof this.clients === 'string' ? this.clients : clientFromRow(row, this.clients);
       addRow(client, report.clients, 'CLIENT_LIST', lines, issues);
     } else if (row.is(0, 'ROUTING_TABLE')) {
-      if (!this.readRoutes) {
+      if (this.routePrefix !== null) {
         return;
       }
       const route = typeof this.routes === 'string' ? this.routes : routeFromRow(row, this.routes);
