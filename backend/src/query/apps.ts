@@ -1,6 +1,7 @@
 import type { AppDimension, AppsQuery, DataFrameJSON } from '../contract';
 import { bucketStarts, bucketWidth, instantGrid, type BucketGrid } from './buckets';
-import { filterParams, serverMatches, sessionOverlapsRange, userMatches } from './filters';
+import { clientSharesSql, dayParams } from './client-shares';
+import { filterParams, overlappingSessions, serverMatches } from './filters';
 import { field, frame, millis, series, shown, tableFrame, type Column } from './frames';
 import type { QueryContext } from './query-context';
 import { runsOf } from './runs';
@@ -23,18 +24,19 @@ const dimensionHeader: Record<AppDimension, string> = {
 /** Clients that never told us (PPTP, old OpenVPN without IV_GUI_VER ...) count as 'unknown'. */
 const valueSql = (dimension: AppDimension): string => `COALESCE(NULLIF(${dimensionColumn[dimension]}, ''), 'unknown')`;
 
-const sessionsInRange = `
+const sessionsInRange = (byUser: boolean): string => `
   FROM sessions s
-  WHERE ${sessionOverlapsRange('s')} AND ${serverMatches('s.server_id')} AND ${userMatches('s.user')}`;
+  WHERE ${overlappingSessions('s', byUser)} AND ${serverMatches('s.server_id')}`;
 
-const distributionSql = (dimension: AppDimension): string => `
+/** From the sessions themselves: for a user's few, or a range that ends before it starts. */
+const distributionSql = (dimension: AppDimension, byUser: boolean): string => `
   SELECT ${valueSql(dimension)} AS value, COUNT(DISTINCT s.user) AS users, COUNT(*) AS sessions
-  ${sessionsInRange}
+  ${sessionsInRange(byUser)}
   GROUP BY value ORDER BY users DESC, sessions DESC, value`;
 
-const presenceSql = (dimension: AppDimension): string => `
+const presenceSql = (dimension: AppDimension, byUser: boolean): string => `
   SELECT ${valueSql(dimension)} AS value, s.user, s.started_at AS startedAt, COALESCE(s.ended_at, @now) AS endedAt
-  ${sessionsInRange}
+  ${sessionsInRange(byUser)}
   ORDER BY value, s.user, s.started_at`;
 
 interface Share {
@@ -51,10 +53,14 @@ interface Presence {
 }
 
 function distribution(ctx: QueryContext, query: AppsQuery, dimension: AppDimension): DataFrameJSON {
-  const shares = prepared(ctx.db, distributionSql(dimension)).all({
+  const filters = filterParams(query);
+  const bySummary = filters.user === null && ctx.fromS <= ctx.toS;
+  const sql = bySummary ? clientSharesSql(dimension) : distributionSql(dimension, filters.user !== null);
+  const shares = prepared(ctx.db, sql).all({
     from: ctx.fromS,
     to: ctx.toS,
-    ...filterParams(query),
+    ...dayParams(ctx.fromS, ctx.toS),
+    ...filters,
   }) as Share[];
   const columns: Array<Column<Share>> = [
     { name: dimension, type: 'string', config: shown(dimensionHeader[dimension]), value: (s) => s.value },
@@ -102,11 +108,12 @@ function usersOverTime(ctx: QueryContext, query: AppsQuery, dimension: AppDimens
   if (starts.length === 0) {
     return [];
   }
-  const presences = prepared(ctx.db, presenceSql(dimension)).all({
+  const filters = filterParams(query);
+  const presences = prepared(ctx.db, presenceSql(dimension, filters.user !== null)).all({
     from: ctx.fromS,
     to: end,
     now: ctx.now,
-    ...filterParams(query),
+    ...filters,
   }) as Presence[];
   const times = starts.map(millis);
   return runsOf(presences, (presence) => presence.value).map((ofValue) => {

@@ -1,5 +1,5 @@
 import type { DataFrameJSON, EventKind, EventsQuery } from '../contract';
-import { filterParams, serverMatches, userMatches } from './filters';
+import { filterParams, listedIn, serverMatches } from './filters';
 import { field, frame, millis, shown } from './frames';
 import type { QueryContext } from './query-context';
 import { prepared } from '../store/prepared';
@@ -29,13 +29,43 @@ interface EventRow {
   detail: string | null;
 }
 
-const eventsSql = `
-  SELECT e.ts, e.kind, v.name AS server, e.user, e.real_address AS realAddress, e.detail
+interface StoredEvent extends EventRow {
+  id: number;
+}
+
+/** Each set filter is written without the `@x IS NULL OR` guard, so that SQLite can seek by it. */
+const eventsSql = (filters: string[]): string => `
+  SELECT e.id, e.ts, e.kind, v.name AS server, e.user, e.real_address AS realAddress, e.detail
   FROM events e LEFT JOIN servers v ON v.id = e.server_id
-  WHERE e.ts BETWEEN @from AND @to AND ${serverMatches('e.server_id')} AND ${userMatches('e.user')}
-    AND (@kinds IS NULL OR e.kind IN (SELECT value FROM json_each(@kinds)))
+  WHERE ${['e.ts BETWEEN @from AND @to', serverMatches('e.server_id'), ...filters].join(' AND ')}
   ORDER BY e.ts DESC, e.id DESC
   LIMIT @limit`;
+
+const newestFirst = (a: StoredEvent, b: StoredEvent): number => b.ts - a.ts || b.id - a.id;
+
+/**
+ * The newest `limit` events of the range. A user's events come from events_user. Kinds without a
+ * user are read kind by kind from events_kind, each newest first, then merged: rare kinds (server
+ * restarts) are then not searched for among every connect of the range, and frequent ones stop
+ * at the limit.
+ */
+function newestEvents(ctx: QueryContext, query: EventsQuery, limit: number): StoredEvent[] {
+  const filters = filterParams(query);
+  const kinds = [...new Set(query.kinds ?? [])];
+  const params = { from: ctx.fromS, to: ctx.toS, limit, kinds: JSON.stringify(kinds), ...filters };
+  if (filters.user !== null || kinds.length === 0) {
+    const conditions = [
+      ...(filters.user === null ? [] : [listedIn('e.user', 'user')]),
+      ...(kinds.length === 0 ? [] : ['e.kind IN (SELECT value FROM json_each(@kinds))']),
+    ];
+    return prepared(ctx.db, eventsSql(conditions)).all(params) as StoredEvent[];
+  }
+  const ofKind = prepared(ctx.db, eventsSql(['e.kind = @kind']));
+  return kinds
+    .flatMap((kind) => ofKind.all({ ...params, kind }) as StoredEvent[])
+    .sort(newestFirst)
+    .slice(0, limit);
+}
 
 const titleOf = (kind: string): string => titles[kind as EventKind] ?? kind;
 
@@ -51,13 +81,7 @@ function describe(event: EventRow): string {
  * finds the `time`, `title`, `text` and `tags` fields by their display names.
  */
 export function eventsFrames(ctx: QueryContext, query: EventsQuery): DataFrameJSON[] {
-  const rows = prepared(ctx.db, eventsSql).all({
-    from: ctx.fromS,
-    to: ctx.toS,
-    kinds: query.kinds?.length ? JSON.stringify(query.kinds) : null,
-    limit: MAX_EVENTS + 1,
-    ...filterParams(query),
-  }) as EventRow[];
+  const rows = newestEvents(ctx, query, MAX_EVENTS + 1);
   const events = rows.slice(0, MAX_EVENTS);
   const notices =
     rows.length > MAX_EVENTS

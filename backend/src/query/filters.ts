@@ -40,8 +40,21 @@ export const serverNameMatches = (nameColumn: string): string =>
 export const userMatches = (userColumn: string): string => `(@user IS NULL OR ${listedIn(userColumn, 'user')})`;
 
 /**
- * Sessions of `alias` connected at some moment of [@from, @to]. It walks the sessions_time index
- * up to @to; there is no index on ended_at to bound the other side.
+ * Sessions of `alias` connected at some moment of [@from, @to]: open, or ended since @from (both
+ * sides of the OR seek sessions_end), and started by @to. The unary plus keeps SQLite from walking
+ * sessions_time from the first session ever up to @to instead.
  */
-export const sessionOverlapsRange = (alias: string): string =>
-  `${alias}.started_at <= @to AND (${alias}.ended_at IS NULL OR ${alias}.ended_at >= @from)`;
+const sessionOverlapsRange = (alias: string): string =>
+  `(${alias}.ended_at >= @from OR ${alias}.ended_at IS NULL) AND +${alias}.started_at <= @to`;
+
+/**
+ * The same for the sessions of the `@user` list, for statements used only when that filter is set:
+ * they seek each user's sessions on sessions_user_end and test the times there.
+ */
+const userSessionOverlapsRange = (alias: string): string =>
+  `${listedIn(`${alias}.user`, 'user')} AND (+${alias}.ended_at >= @from OR +${alias}.ended_at IS NULL)` +
+  ` AND +${alias}.started_at <= @to`;
+
+/** Sessions overlapping the range, of the `@user` list when `byUser` (the filter is set). */
+export const overlappingSessions = (alias: string, byUser: boolean): string =>
+  byUser ? userSessionOverlapsRange(alias) : sessionOverlapsRange(alias);

@@ -1,5 +1,5 @@
 import type { DataFrameJSON, SessionsQuery } from '../contract';
-import { filterParams, serverMatches, sessionOverlapsRange, userMatches } from './filters';
+import { filterParams, overlappingSessions, serverMatches, userMatches } from './filters';
 import { millis, shown, tableFrame, type Column } from './frames';
 import type { QueryContext } from './query-context';
 import { prepared } from '../store/prepared';
@@ -24,17 +24,16 @@ interface SessionRow {
   endReason: string | null;
 }
 
-const sessionsSql = (which: string): string => `
+const sessionsSql = (conditions: string[]): string => `
   SELECT s.id, s.user, v.name AS server, s.real_address AS realAddress, s.virtual_ipv4 AS virtualIpv4,
          s.virtual_ipv6 AS virtualIpv6, s.started_at AS startedAt, s.ended_at AS endedAt, c.last_seen AS lastSeen,
          c.bytes_in AS bytesIn, c.bytes_out AS bytesOut, s.app, s.app_version AS appVersion, s.platform,
          s.client_version AS clientVersion, s.cipher, s.end_reason AS endReason
   FROM sessions s JOIN servers v ON v.id = s.server_id JOIN session_counters c ON c.session_id = s.id
-  WHERE ${which} AND ${serverMatches('s.server_id')} AND ${userMatches('s.user')}
+  WHERE ${[...conditions, serverMatches('s.server_id')].join(' AND ')}
   ORDER BY s.started_at DESC, s.id DESC`;
 
-const liveSql = sessionsSql('s.ended_at IS NULL');
-const overlappingSql = sessionsSql(sessionOverlapsRange('s'));
+const liveSql = sessionsSql(['s.ended_at IS NULL', userMatches('s.user')]);
 
 /**
  * Average rate over the session's life: its byte counters are cumulative up to last_seen. The
@@ -79,7 +78,9 @@ const columns = (now: number): Array<Column<SessionRow>> => [
 
 /** Live sessions (default), or every session connected at some moment of the range; newest first. */
 export function sessionsFrames(ctx: QueryContext, query: SessionsQuery): DataFrameJSON[] {
-  const sql = (query.state ?? 'live') === 'live' ? liveSql : overlappingSql;
-  const rows = prepared(ctx.db, sql).all({ from: ctx.fromS, to: ctx.toS, ...filterParams(query) }) as SessionRow[];
+  const filters = filterParams(query);
+  const sql =
+    (query.state ?? 'live') === 'live' ? liveSql : sessionsSql([overlappingSessions('s', filters.user !== null)]);
+  const rows = prepared(ctx.db, sql).all({ from: ctx.fromS, to: ctx.toS, ...filters }) as SessionRow[];
   return [tableFrame(rows, columns(ctx.now), 'sessions')];
 }

@@ -1,31 +1,56 @@
 import type { DataFrameJSON, VariableQuery } from '../contract';
-import { filterParams, serverMatches, sessionOverlapsRange, userMatches } from './filters';
+import { filterParams, overlappingSessions, serverMatches, serverNameMatches } from './filters';
 import { field, frame, shown } from './frames';
 import type { QueryContext } from './query-context';
 import { prepared } from '../store/prepared';
 
-const valuesSql: Record<VariableQuery['variable'], string> = {
-  servers: `SELECT name AS value FROM servers ORDER BY name`,
-  users: `
-    SELECT DISTINCT s.user AS value FROM sessions s
-    WHERE ${sessionOverlapsRange('s')} AND ${serverMatches('s.server_id')}
-    ORDER BY value`,
-  apps: `
-    SELECT DISTINCT s.app AS value FROM sessions s
-    WHERE ${sessionOverlapsRange('s')} AND ${serverMatches('s.server_id')} AND ${userMatches('s.user')}
-      AND s.app IS NOT NULL AND s.app <> ''
-    ORDER BY value`,
-};
+/**
+ * Each user by a loose scan of sessions_user_end (one seek per user, not a pass over every
+ * session), kept when a session of theirs on an asked server overlaps the range: per (user, server)
+ * one seek for the ended ones and one for the open ones.
+ */
+const usersSql = `
+  WITH RECURSIVE seen(user) AS (
+    SELECT MIN(user) FROM sessions
+    UNION ALL
+    SELECT (SELECT MIN(user) FROM sessions WHERE user > seen.user) FROM seen WHERE seen.user IS NOT NULL
+  ),
+  asked(id) AS (SELECT id FROM servers WHERE ${serverNameMatches('name')})
+  SELECT user AS value FROM seen u
+  WHERE user IS NOT NULL
+    AND (EXISTS (SELECT 1 FROM sessions s WHERE s.user = u.user AND s.server_id IN asked
+                   AND s.ended_at >= @from AND +s.started_at <= @to)
+      OR EXISTS (SELECT 1 FROM sessions s WHERE s.user = u.user AND s.server_id IN asked
+                   AND s.ended_at IS NULL AND +s.started_at <= @to))
+  ORDER BY value`;
+
+const appsSql = (byUser: boolean): string => `
+  SELECT DISTINCT s.app AS value FROM sessions s
+  WHERE ${overlappingSessions('s', byUser)} AND ${serverMatches('s.server_id')}
+    AND s.app IS NOT NULL AND s.app <> ''
+  ORDER BY value`;
+
+function valuesSql(query: VariableQuery, byUser: boolean): string {
+  switch (query.variable) {
+    case 'servers':
+      return `SELECT name AS value FROM servers ORDER BY name`;
+    case 'users':
+      return usersSql;
+    case 'apps':
+      return appsSql(byUser);
+  }
+}
 
 /**
  * Values for a dashboard variable: every configured server, or the users and apps seen in the
  * range (a variable offering users who were never there only clutters the picker).
  */
 export function variableFrames(ctx: QueryContext, query: VariableQuery): DataFrameJSON[] {
-  const rows = prepared(ctx.db, valuesSql[query.variable]).all({
+  const filters = filterParams(query);
+  const rows = prepared(ctx.db, valuesSql(query, filters.user !== null)).all({
     from: ctx.fromS,
     to: ctx.toS,
-    ...filterParams(query),
+    ...filters,
   }) as Array<{ value: string }>;
   return [
     frame(

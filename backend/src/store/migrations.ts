@@ -1,3 +1,5 @@
+import { SESSION_CLIENTS_SCHEMA } from './session-clients';
+
 /**
  * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
  * records how far a database has come. Append new steps; never edit a released one.
@@ -205,5 +207,20 @@ export const migrations: readonly string[] = [
   CREATE INDEX traffic_minute_user ON traffic_minute (user, ts, bytes_in, bytes_out);
   CREATE INDEX traffic_hour_user ON traffic_hour (user, ts, bytes_in, bytes_out);
   CREATE INDEX traffic_day_user ON traffic_day (user, ts, bytes_in, bytes_out);
+  `,
+  `
+  -- Sessions overlapping a range are the open ones (sessions_live) and those ended since its start:
+  -- sessions_end bounds them from below. A user's (sessions of $user, the $user variable's per-user
+  -- question) by seeking user, server and end; it also serves sessions_user's lookups by user.
+  CREATE INDEX sessions_end ON sessions (ended_at);
+  CREATE INDEX sessions_user_end ON sessions (user, server_id, ended_at, started_at);
+  DROP INDEX sessions_user;
+  -- Annotations of some kinds or of one user without walking every event of the range.
+  CREATE INDEX events_kind ON events (kind, ts);
+  CREATE INDEX events_user ON events (user, ts);
+  -- Sessions whose end precedes their start (a server clock ahead of ours): client_days counts them
+  -- like the others, the apps query corrects for them from here.
+  CREATE INDEX sessions_reversed ON sessions (ended_at) WHERE ended_at < started_at;
+  ${SESSION_CLIENTS_SCHEMA}
   `,
 ];
