@@ -82,6 +82,11 @@ describe('events query', () => {
     expect(valuesOf(all, 'kind')).toHaveLength(5);
   });
 
+  it('keeps the asked kinds of one user', () => {
+    const [alice] = framesFor(store.db, { queryType: 'events', user: 'alice', kinds: ['connect', 'tls_error'] }, range);
+    expect(valuesOf(alice, 'kind')).toEqual(['connect']);
+  });
+
   it('filters by server and by user', () => {
     const [vpnB] = framesFor(store.db, { queryType: 'events', server: 'vpn-b' }, range);
     expect(valuesOf(vpnB, 'kind')).toEqual(['auth_failure']);
@@ -101,12 +106,21 @@ describe('events query on a flood of events', () => {
       for (let i = 0; i <= MAX_EVENTS; i++) {
         addEvent(db, { serverId: vpn, ts: t('10:00') + i, kind: 'auth_failure', user: `user${i}` });
       }
+      // Two restarts, one among the flood and one older than all of it; another second's twin
+      // of a failure, stored later, comes first among events of the same second.
+      addEvent(db, { serverId: vpn, ts: t('10:00') + 100, kind: 'server_restart' });
+      addEvent(db, { serverId: vpn, ts: t('09:00'), kind: 'server_restart' });
+      addEvent(db, { serverId: vpn, ts: t('10:00') + MAX_EVENTS, kind: 'tls_error', user: 'twin' });
     })();
   });
   afterAll(() => store.close());
 
   it('keeps the newest events and says that it left some out', () => {
-    const [frame] = framesFor(store.db, { queryType: 'events' }, { from: t('10:00'), to: t('12:00'), now: t('12:00') });
+    const [frame] = framesFor(
+      store.db,
+      { queryType: 'events', kinds: ['auth_failure'] },
+      { from: t('10:00'), to: t('12:00'), now: t('12:00') }
+    );
     const users = valuesOf(frame, 'user');
     expect(users).toHaveLength(MAX_EVENTS);
     expect(users[0]).toBe(`user${MAX_EVENTS}`);
@@ -114,5 +128,18 @@ describe('events query on a flood of events', () => {
     expect(frame.schema.meta?.notices).toEqual([
       { severity: 'warning', text: `Only the newest ${MAX_EVENTS} events are shown; narrow the range or the kinds.` },
     ]);
+  });
+
+  it('merges the newest of each asked kind, newest first', () => {
+    const [frame] = framesFor(
+      store.db,
+      { queryType: 'events', kinds: ['server_restart', 'auth_failure', 'tls_error', 'server_restart'] },
+      { from: t('09:00'), to: t('12:00'), now: t('12:00') }
+    );
+    const kinds = valuesOf(frame, 'kind');
+    expect(kinds).toHaveLength(MAX_EVENTS);
+    expect(valuesOf(frame, 'user').slice(0, 2)).toEqual(['twin', `user${MAX_EVENTS}`]);
+    expect(kinds.filter((kind) => kind === 'server_restart')).toHaveLength(1);
+    expect(valuesOf(frame, 'time')[MAX_EVENTS - 1]).toBe((t('10:00') + 3) * 1000);
   });
 });
