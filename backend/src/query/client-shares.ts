@@ -33,13 +33,13 @@ export const clientSharesSql = (dimension: AppDimension): string => `
       SELECT ${dimension}, -ended FROM client_days WHERE day < @fromDay AND server_id IN asked
       UNION ALL
       SELECT ${clientValue('s', dimension)}, 1 FROM sessions s
-      WHERE s.started_at >= @toDay * 86400 AND s.started_at <= @to AND s.server_id IN asked
+      WHERE s.started_at >= @toDay * 86400 AND s.started_at <= @to AND +s.server_id IN asked
       UNION ALL
       SELECT ${clientValue('s', dimension)}, -1 FROM sessions s
-      WHERE s.ended_at >= @fromDay * 86400 AND s.ended_at < @from AND s.server_id IN asked
+      WHERE s.ended_at >= @fromDay * 86400 AND s.ended_at < @from AND +s.server_id IN asked
       UNION ALL
       SELECT ${clientValue('s', dimension)}, 1 FROM sessions s
-      WHERE s.ended_at < s.started_at AND s.ended_at < @from AND s.started_at > @to AND s.server_id IN asked
+      WHERE s.ended_at < s.started_at AND s.ended_at < @from AND s.started_at > @to AND +s.server_id IN asked
     )
     GROUP BY value
   )
