@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { counterDelta, diffSnapshot, sessionDetails, type LiveSession } from '../../backend/src/tracker/snapshot-diff';
+import {
+  counterDelta,
+  diffSnapshot,
+  sessionDetails,
+  type LiveSession,
+  type LiveSessions,
+} from '../../backend/src/tracker/snapshot-diff';
 import type { ObservedSession } from '../../backend/src/model';
 
 const observed = (key: string, bytesIn: number, bytesOut: number, connectedSince = 1000): ObservedSession => ({
@@ -18,11 +24,31 @@ const live = (key: string, bytesIn: number, bytesOut: number): LiveSession => ({
   user: `user-${key}`,
   bytesIn,
   bytesOut,
+  connectedSince: 1000,
   lastSeen: 1000,
   details: sessionDetails(observed(key, bytesIn, bytesOut)),
 });
 
-const asMap = (sessions: LiveSession[]) => new Map(sessions.map((s) => [s.key, s]));
+/** As the tracker keeps them: every session by key, and by client id the latest to claim it. */
+const asMap = (sessions: LiveSession[]): LiveSessions => ({
+  byKey: new Map(sessions.map((s) => [s.key, s])),
+  byClientId: new Map(sessions.flatMap((s) => (s.clientId === undefined ? [] : [[s.clientId, s] as const]))),
+});
+
+const NONE = asMap([]);
+
+/** A status-file session: its key is its client id and connected-since (see observedSession). */
+const withClientId = (clientId: number, connectedSince: number, bytes: number): ObservedSession => ({
+  ...observed(`cid:${clientId}:${connectedSince}`, bytes, bytes, connectedSince),
+  clientId,
+});
+
+const liveWithClientId = (clientId: number, connectedSince: number, bytes: number): LiveSession => ({
+  ...live(`cid:${clientId}:${connectedSince}`, bytes, bytes),
+  id: clientId * 10_000 + connectedSince,
+  clientId,
+  connectedSince,
+});
 
 describe('diffSnapshot', () => {
   it('opens sessions it has not seen and continues known ones with their deltas', () => {
@@ -69,22 +95,56 @@ describe('diffSnapshot', () => {
 
   it('counts a new session from zero only when it began after the previous poll', () => {
     const snapshot = { server: 's', ts: 2000, sessions: [observed('old', 9, 9, 1500), observed('new', 9, 9, 1995)] };
-    const diff = diffSnapshot(new Map(), snapshot, 1990);
+    const diff = diffSnapshot(NONE, snapshot, 1990);
     expect(diff.opened.map((o) => [o.observed.key, o.countFromZero])).toEqual([
       ['old', false],
       ['new', true],
     ]);
-    expect(diffSnapshot(new Map(), snapshot, null).opened.every((o) => !o.countFromZero)).toBe(true);
+    expect(diffSnapshot(NONE, snapshot, null).opened.every((o) => !o.countFromZero)).toBe(true);
   });
 
   it('keeps the first row when a report lists one identity twice', () => {
     const diff = diffSnapshot(
-      new Map(),
+      NONE,
       { server: 's', ts: 2000, sessions: [observed('a1', 1, 1), observed('a1', 2, 2)] },
       null
     );
     expect(diff.opened).toHaveLength(1);
     expect(diff.opened[0].observed.bytesIn).toBe(1);
+  });
+
+  it('finds a session by client id and connected-since, and a reused client id as a new session', () => {
+    const diff = diffSnapshot(
+      asMap([liveWithClientId(5, 1000, 10)]),
+      { server: 's', ts: 2000, sessions: [withClientId(5, 1000, 30), withClientId(6, 1000, 1)] },
+      1990
+    );
+    expect(diff.continued.map((c) => [c.live.key, c.deltaIn])).toEqual([['cid:5:1000', 20]]);
+    expect(diff.opened.map((o) => o.observed.key)).toEqual(['cid:6:1000']);
+
+    // OpenVPN restarted and handed out client id 5 again: another session.
+    const restarted = diffSnapshot(
+      asMap([liveWithClientId(5, 1000, 10)]),
+      { server: 's', ts: 2000, sessions: [withClientId(5, 1900, 3)] },
+      1990
+    );
+    expect(restarted.opened.map((o) => o.observed.key)).toEqual(['cid:5:1900']);
+    expect(restarted.closed.map((s) => s.key)).toEqual(['cid:5:1000']);
+  });
+
+  it('still continues a session whose client id a newer live session claimed', () => {
+    // Both open in storage (vpnscope was down across an OpenVPN restart); the index by client id
+    // holds only the later one, the index by key both.
+    const older = liveWithClientId(5, 1000, 10);
+    const newer = liveWithClientId(5, 1900, 10);
+    const live: LiveSessions = {
+      byKey: new Map([older, newer].map((s) => [s.key, s])),
+      byClientId: new Map([[5, newer]]),
+    };
+    const diff = diffSnapshot(live, { server: 's', ts: 2000, sessions: [withClientId(5, 1000, 15)] }, 1990);
+    expect(diff.continued.map((c) => [c.live.key, c.deltaIn])).toEqual([['cid:5:1000', 5]]);
+    expect(diff.opened).toEqual([]);
+    expect(diff.closed.map((s) => s.key)).toEqual(['cid:5:1900']);
   });
 
   it('never produces a negative delta, and deltas sum to the growth of a counter without resets', () => {

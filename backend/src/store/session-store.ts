@@ -26,6 +26,7 @@ interface LiveSessionRow extends SessionDetails {
   id: number;
   key: string;
   clientId: number | null;
+  connectedSince: number;
   bytesIn: number;
   bytesOut: number;
   lastSeen: number;
@@ -92,6 +93,7 @@ export class SessionStore {
       key: row.key,
       user: row.user,
       clientId: row.clientId ?? undefined,
+      connectedSince: row.connectedSince,
       bytesIn: row.bytesIn,
       bytesOut: row.bytesOut,
       lastSeen: row.lastSeen,
@@ -195,6 +197,7 @@ export class SessionStore {
         key: detached(observed.key),
         user: details.user,
         clientId: observed.clientId,
+        connectedSince: observed.connectedSince,
         bytesIn: observed.bytesIn,
         bytesOut: observed.bytesOut,
         lastSeen: ts,
@@ -303,7 +306,7 @@ function prepare(db: Db) {
     liveSessions: statement(`
       SELECT id, identity AS key, user, common_name AS commonName, real_address AS realAddress,
              virtual_ipv4 AS virtualIpv4, virtual_ipv6 AS virtualIpv6, cipher,
-             client_id AS clientId, c.bytes_in AS bytesIn, c.bytes_out AS bytesOut, c.last_seen AS lastSeen
+             client_id AS clientId, started_at AS connectedSince, c.bytes_in AS bytesIn, c.bytes_out AS bytesOut, c.last_seen AS lastSeen
       FROM sessions JOIN session_counters c ON c.session_id = sessions.id
       WHERE server_id = ? AND ended_at IS NULL`),
     lastPollAt: statement(`SELECT last_poll_at AS lastPollAt FROM servers WHERE id = ?`),

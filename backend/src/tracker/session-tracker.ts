@@ -97,7 +97,7 @@ export class SessionTracker {
     if (snapshot.poolSize !== undefined && snapshot.poolSize !== server.pool.size) {
       this.updatePool(server, { size: snapshot.poolSize, source: REPORTED_BY_SERVER });
     }
-    const diff = diffSnapshot(server.live, snapshot, server.lastPollAt);
+    const diff = diffSnapshot({ byKey: server.live, byClientId: server.byClientId }, snapshot, server.lastPollAt);
     const opened = this.store.recordPoll(server.id, snapshot.ts, diff, {
       pool: 'ipv4',
       used: diff.opened.length + diff.continued.length,

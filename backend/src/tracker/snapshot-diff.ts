@@ -7,6 +7,8 @@ export interface LiveSession {
   key: string;
   user: string;
   clientId?: number;
+  /** Unix seconds; with the client id, what the session's identity is made of (see observedSession). */
+  connectedSince: number;
   bytesIn: number;
   bytesOut: number;
   lastSeen: number;
@@ -42,9 +44,31 @@ export interface SnapshotDiff {
   closed: LiveSession[];
 }
 
+/** A server's open sessions, by identity key and (for those that have one) by OpenVPN client id. */
+export interface LiveSessions {
+  byKey: ReadonlyMap<string, LiveSession>;
+  byClientId: ReadonlyMap<number, LiveSession>;
+}
+
+/**
+ * The live session an observed one continues. A session with a client id is identified by that id
+ * and its connected-since, which a number lookup finds without hashing a fresh key string per
+ * session and poll; a miss still asks the keys, which also hold a stale session whose client id
+ * a newer one took over.
+ */
+function continues(live: LiveSessions, observed: ObservedSession): LiveSession | undefined {
+  if (observed.clientId !== undefined) {
+    const known = live.byClientId.get(observed.clientId);
+    if (known !== undefined && known.connectedSince === observed.connectedSince) {
+      return known;
+    }
+  }
+  return live.byKey.get(observed.key);
+}
+
 /** Compares what a poll saw with what was live: lifecycle and per-interval deltas. Pure. */
 export function diffSnapshot(
-  live: ReadonlyMap<string, LiveSession>,
+  live: LiveSessions,
   snapshot: ServerSnapshot,
   previousPollAt: number | null
 ): SnapshotDiff {
@@ -56,7 +80,7 @@ export function diffSnapshot(
 
   // a report listing one identity twice is malformed; the first row wins
   for (const observed of snapshot.sessions) {
-    const known = live.get(observed.key);
+    const known = continues(live, observed);
     if (!known) {
       if (!openedKeys.has(observed.key)) {
         openedKeys.add(observed.key);
@@ -81,9 +105,11 @@ export function diffSnapshot(
   }
 
   const closed: LiveSession[] = [];
-  for (const session of live.values()) {
-    if (!matched.has(session)) {
-      closed.push(session);
+  if (matched.size < live.byKey.size) {
+    for (const session of live.byKey.values()) {
+      if (!matched.has(session)) {
+        closed.push(session);
+      }
     }
   }
   return { opened, continued, closed };
