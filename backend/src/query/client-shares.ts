@@ -17,7 +17,7 @@ import { clientValue } from '../store/session-clients';
  */
 export const clientSharesSql = (dimension: AppDimension): string => `
   WITH asked(id) AS (SELECT id FROM servers WHERE ${serverNameMatches('name')}),
-  pairs AS (SELECT DISTINCT user, server_id, ${dimension} AS value FROM session_clients WHERE server_id IN asked),
+  pairs AS (SELECT DISTINCT user, server_id, ${dimension} AS value FROM session_clients WHERE sessions > 0 AND server_id IN asked),
   users (value, users) AS (
     SELECT value, COUNT(DISTINCT user) FROM pairs p
     WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.user = p.user AND s.server_id = p.server_id

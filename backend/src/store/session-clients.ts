@@ -35,25 +35,26 @@ const added = (row: string): string => `
   INSERT INTO client_days (day, server_id, ${CLIENT_COLUMNS.join(', ')}, started, ended)
     VALUES (${day(`${row}.started_at`)}, ${row}.server_id, ${clientValues(row)}, 1, 0)
     ON CONFLICT DO UPDATE SET started = started + 1;
-  INSERT INTO client_days (day, server_id, ${CLIENT_COLUMNS.join(', ')}, started, ended)
-    SELECT ${day(`${row}.ended_at`)}, ${row}.server_id, ${clientValues(row)}, 0, 1 WHERE ${row}.ended_at IS NOT NULL
-    ON CONFLICT DO UPDATE SET ended = ended + 1;`;
+  ${ended(row, '+')}`;
 
+const ended = (row: string, change: '+' | '-'): string => `
+  INSERT INTO client_days (day, server_id, ${CLIENT_COLUMNS.join(', ')}, started, ended)
+    SELECT ${day(`${row}.ended_at`)}, ${row}.server_id, ${clientValues(row)}, 0, ${change}1
+    WHERE ${row}.ended_at IS NOT NULL
+    ON CONFLICT DO UPDATE SET ended = ended ${change} 1;`;
+
+// Rows that drop to zero stay (the query skips clients without sessions): deleting them would cost
+// every session a statement more, and a new session of the same client would insert them again.
 const removed = (row: string): string => `
   UPDATE session_clients SET sessions = sessions - 1
     WHERE user = ${row}.user AND server_id = ${row}.server_id AND ${clientMatches(row)};
-  DELETE FROM session_clients
-    WHERE user = ${row}.user AND server_id = ${row}.server_id AND ${clientMatches(row)} AND sessions = 0;
   UPDATE client_days SET started = started - 1
     WHERE day = ${day(`${row}.started_at`)} AND server_id = ${row}.server_id AND ${clientMatches(row)};
-  UPDATE client_days SET ended = ended - 1
-    WHERE ${row}.ended_at IS NOT NULL AND day = ${day(`${row}.ended_at`)} AND server_id = ${row}.server_id
-      AND ${clientMatches(row)};
-  DELETE FROM client_days
-    WHERE day IN (${day(`${row}.started_at`)}, ${day(`${row}.ended_at`)}) AND server_id = ${row}.server_id
-      AND ${clientMatches(row)} AND started = 0 AND ended = 0;`;
+  ${ended(row, '-')}`;
 
-const KEPT_COLUMNS = ['user', 'server_id', 'started_at', 'ended_at', ...CLIENT_COLUMNS];
+const KEPT_COLUMNS = ['user', 'server_id', 'started_at', ...CLIENT_COLUMNS];
+const changed = (columns: string[]): string =>
+  columns.map((column) => `old.${column} IS NOT new.${column}`).join(' OR ');
 
 export const SESSION_CLIENTS_SCHEMA = `
   CREATE TABLE session_clients (
@@ -81,7 +82,12 @@ export const SESSION_CLIENTS_SCHEMA = `
   END;
   CREATE TRIGGER session_clients_delete AFTER DELETE ON sessions BEGIN ${removed('old')}
   END;
-  CREATE TRIGGER session_clients_update AFTER UPDATE OF ${KEPT_COLUMNS.join(', ')} ON sessions
-  WHEN ${KEPT_COLUMNS.map((column) => `old.${column} IS NOT new.${column}`).join(' OR ')}
+  CREATE TRIGGER session_clients_update AFTER UPDATE OF ${KEPT_COLUMNS.join(', ')}, ended_at ON sessions
+  WHEN ${changed(KEPT_COLUMNS)}
   BEGIN ${removed('old')} ${added('new')}
+  END;
+  -- The usual update, a session ending, moves one count only.
+  CREATE TRIGGER session_clients_end AFTER UPDATE OF ended_at ON sessions
+  WHEN old.ended_at IS NOT new.ended_at AND NOT (${changed(KEPT_COLUMNS)})
+  BEGIN ${ended('old', '-')} ${ended('new', '+')}
   END;`;
