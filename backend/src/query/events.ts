@@ -61,10 +61,14 @@ function newestEvents(ctx: QueryContext, query: EventsQuery, limit: number): Sto
     return prepared(ctx.db, eventsSql(conditions)).all(params) as StoredEvent[];
   }
   const ofKind = prepared(ctx.db, eventsSql(['e.kind = @kind']));
-  return kinds
-    .flatMap((kind) => ofKind.all({ ...params, kind }) as StoredEvent[])
-    .sort(newestFirst)
-    .slice(0, limit);
+  let newest: StoredEvent[] = [];
+  for (const kind of kinds) {
+    // Once `limit` events are in hand, a further kind can only add events from the oldest of them on.
+    const since = newest.length < limit ? ctx.fromS : newest[limit - 1].ts;
+    const ofThisKind = ofKind.all({ ...params, from: since, kind }) as StoredEvent[];
+    newest = [...newest, ...ofThisKind].sort(newestFirst).slice(0, limit);
+  }
+  return newest;
 }
 
 const titleOf = (kind: string): string => titles[kind as EventKind] ?? kind;
