@@ -1,7 +1,7 @@
 import type { Db } from '../store/database';
 import { keptFrom, type KeptFrom } from '../store/kept-from';
 import { rolledUpThrough } from '../store/rollups';
-import type { SeriesTables } from '../store/series-tables';
+import type { RollupTable, SeriesTables } from '../store/series-tables';
 
 /** A query reads `table` for the time before `cut` and the raw table from `cut` on. */
 export interface RollupRead {
@@ -56,4 +56,40 @@ export function chooseRollup(
     }
   }
   return null;
+}
+
+/** Rows of `table` (null: the raw table) stamped in (after, until]. */
+export interface Tile {
+  table: string | null;
+  after: number;
+  until: number;
+}
+
+const floorTo = (t: number, widthS: number): number => Math.floor(t / widthS) * widthS;
+const ceilTo = (t: number, widthS: number): number => Math.ceil(t / widthS) * widthS;
+
+/**
+ * (after, until] of a series stamped at bucket ends, cut into the coarsest rows that hold it: whole
+ * buckets of the coarsest table inside it (up to what is rolled up, `through`), the edges from the
+ * next finer tables, and the raw table only where no rollup holds the time (after the last rolled-up
+ * minute, or before the first whole one). `tables`: coarsest first, each width a multiple of the next.
+ */
+export function tiles(after: number, until: number, tables: readonly RollupTable[], through: number | null): Tile[] {
+  if (until <= after) {
+    return [];
+  }
+  const [coarsest, ...finer] = tables;
+  if (!coarsest || through === null) {
+    return [{ table: null, after, until }];
+  }
+  const first = ceilTo(after, coarsest.widthS);
+  const last = floorTo(Math.min(until, through), coarsest.widthS);
+  if (last <= first) {
+    return tiles(after, until, finer, through);
+  }
+  return [
+    ...tiles(after, first, finer, through),
+    { table: coarsest.table, after: first, until: last },
+    ...tiles(last, until, finer, through),
+  ];
 }

@@ -1,14 +1,16 @@
 import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
 import { prepared } from '../store/prepared';
-import { RAW_TRAFFIC } from '../store/rollups';
-import { trafficTables } from '../store/series-tables';
-import { chooseRollup } from './rollup-choice';
-import { serverMatches, serverNameMatches, userMatches } from './filters';
+import { RAW_TRAFFIC, rolledUpThrough } from '../store/rollups';
+import { serverTrafficTables, trafficTables } from '../store/series-tables';
+import { tiles, type Tile } from './rollup-choice';
+import { listedIn, serverNameMatches } from './filters';
 
 /**
- * The one place that reads traffic deltas: from the coarsest rollup table that still resolves a
- * query's buckets, topped up from the raw `traffic` table where the rollups end.
+ * The one place that reads traffic deltas: each stretch of time from the coarsest rollup rows that
+ * hold it and resolve the query's buckets, the raw `traffic` table only after the last rolled-up
+ * minute. Per server (and fleet) traffic reads the per-server rollups; a user filter or grouping,
+ * the per-user ones.
  */
 
 export type TrafficGrouping = 'none' | 'server' | 'user';
@@ -33,50 +35,79 @@ export interface TrafficSelection {
   user: string | null;
 }
 
-const rawRows = `SELECT * FROM (${RAW_TRAFFIC}) WHERE ts > @cut AND ts <= @until`;
+/** Whose rows a read needs: every user's, or only the per-server sums. */
+export type TrafficLevel = 'user' | 'server';
 
-// Rollup rows are stamped at their bucket's end, so they fall in the same delta buckets as the raw
-// rows they sum; the raw table supplies only what the rollup does not hold yet (after @cut).
-const rowsInRange = (rollup: string | null): string => `
-  FROM ${rollup ? `(SELECT ts, server_id, user, bytes_in, bytes_out FROM ${rollup} WHERE ts > @after AND ts <= @cut UNION ALL ${rawRows})` : `(${RAW_TRAFFIC})`}
-  WHERE ts > @after AND ts <= @until AND ${serverMatches('server_id')} AND ${userMatches('user')}`;
+export const levelOf = (selection: TrafficSelection): TrafficLevel =>
+  selection.groupBy === 'user' || selection.user !== null ? 'user' : 'server';
 
-// Grouping by bucket makes SQLite sort every row. Summing per poll first (GROUP BY ts follows the
-// time key, so it needs no sort) shrinks that to a row per poll and server: 2.5x faster for
-// ungrouped traffic, 1.3x per server. Per user it shrinks nothing, so users skip that step.
-const sumsSql = (groupBy: TrafficGrouping, rollup: string | null): string => {
-  const rows = rowsInRange(rollup);
-  switch (groupBy) {
-    case 'none':
-      return `
-        SELECT ${deltaBucketSql('ts')} AS bucket, '' AS grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
-        FROM (SELECT ts, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rows} GROUP BY ts)
-        GROUP BY bucket`;
-    case 'server':
-      return `
-        SELECT ${deltaBucketSql('ts')} AS bucket, grp, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut
-        FROM (SELECT ts, server_id AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut ${rows}
-              GROUP BY ts, server_id)
-        GROUP BY bucket, grp`;
-    case 'user':
-      return `
-        SELECT ${deltaBucketSql('ts')} AS bucket, user AS grp, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
-        ${rows}
-        GROUP BY bucket, grp`;
+export const tablesOf = (level: TrafficLevel) => (level === 'user' ? trafficTables : serverTrafficTables);
+
+/**
+ * The WHERE clause of tile `index` (bounds bound as `@after<index>`, `@until<index>`) on columns
+ * named with `prefix`. A set filter is a plain IN, without the `@x IS NULL OR` form, so that
+ * SQLite seeks the rollups' (user, ts) index.
+ */
+function tileWhere(index: number, selection: TrafficSelection, ts: string, serverId: string, user: string): string {
+  return [
+    `${ts} > @after${index} AND ${ts} <= @until${index}`,
+    ...(selection.server === null
+      ? []
+      : [`${serverId} IN (SELECT id FROM servers WHERE ${listedIn('name', 'server')})`]),
+    ...(selection.user === null ? [] : [listedIn(user, 'user')]),
+  ].join(' AND ');
+}
+
+/**
+ * The rows of one tile as (ts, server_id, user, bytes_in, bytes_out); per server, user is '' and a
+ * poll's raw rows are summed per server first (that follows the time key, so it needs no sort).
+ */
+export function tileRows(tile: Tile, index: number, selection: TrafficSelection, level: TrafficLevel): string {
+  if (tile.table === null) {
+    const raw = `${RAW_TRAFFIC} WHERE ${tileWhere(index, selection, 't.ts', 's.server_id', 's.user')}`;
+    return level === 'user'
+      ? raw
+      : `SELECT ts, server_id, '' AS user, SUM(bytes_in) AS bytes_in, SUM(bytes_out) AS bytes_out FROM (${raw})
+         GROUP BY ts, server_id`;
   }
-};
+  const user = level === 'user' ? 'user' : "'' AS user";
+  return `SELECT ts, server_id, ${user}, bytes_in, bytes_out FROM ${tile.table}
+          WHERE ${tileWhere(index, selection, 'ts', 'server_id', 'user')}`;
+}
 
-const slicesSql = (groupBy: TrafficGrouping, rollup: string | null): string =>
-  groupBy === 'server'
-    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sumsSql('server', rollup)}) t JOIN servers s ON s.id = t.grp`
-    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sumsSql(groupBy, rollup)})`;
+/** The bounds of each tile, as tileRows binds them. */
+export const tileParams = (tileList: readonly Tile[]): Record<string, number> =>
+  Object.fromEntries(
+    tileList.flatMap((tile, index) => [
+      [`after${index}`, tile.after],
+      [`until${index}`, tile.until],
+    ])
+  );
+
+const groupColumn: Record<TrafficGrouping, string> = { none: "''", server: 'server_id', user: 'user' };
+
+function slicesSql(selection: TrafficSelection, tileList: readonly Tile[]): string {
+  const rows = tileList.map((tile, index) => tileRows(tile, index, selection, levelOf(selection))).join(' UNION ALL ');
+  const sums = `
+    SELECT ${deltaBucketSql('ts')} AS bucket, ${groupColumn[selection.groupBy]} AS grp,
+           SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
+    FROM (${rows}) GROUP BY bucket, grp`;
+  return selection.groupBy === 'server'
+    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sums}) t JOIN servers s ON s.id = t.grp`
+    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sums})`;
+}
 
 /** Bytes in and out per bucket and group. */
 export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice[] {
-  const { after, until, widthS, groupBy, server, user } = selection;
-  const rollup = chooseRollup(db, trafficTables, after, until, widthS);
-  const params = { after, until, cut: rollup?.cut ?? after, width: widthS, server, user };
-  return prepared(db, slicesSql(groupBy, rollup?.table ?? null)).all(params) as TrafficSlice[];
+  const { after, until, widthS, server, user } = selection;
+  // Only tables whose buckets fit whole in the query's can answer it.
+  const tables = tablesOf(levelOf(selection)).rollups.filter((rollup) => widthS % rollup.widthS === 0);
+  const tileList = tiles(after, until, tables, rolledUpThrough(db));
+  if (tileList.length === 0) {
+    return [];
+  }
+  const params = { ...tileParams(tileList), width: widthS, server, user };
+  return prepared(db, slicesSql(selection, tileList)).all(params) as TrafficSlice[];
 }
 
 /** How many recent polls to look behind; a few are enough to see the poll interval. */

@@ -4,7 +4,7 @@ import { filterParams } from './filters';
 import { millis } from './frames';
 import type { QueryContext } from './query-context';
 import { busiest, groupTraffic, seriesFrames } from './traffic-groups';
-import { trafficSlices } from './traffic-source';
+import { busiestSlices } from './traffic-ranking';
 
 /**
  * Bytes per UTC calendar day, ISO week or month and group, one point per period at its start,
@@ -24,16 +24,19 @@ export function trafficTotalsFrames(
   }
   const groupBy = query.groupBy ?? 'server';
   const slot = new Map(starts.map((start, index) => [start, index]));
+  const topN = query.topN ?? 0;
+  const direction = query.direction ?? 'both';
   // Whole days fall into whole periods, so the store sums per day and periods gather days.
-  const slices = trafficSlices(ctx.db, {
+  const selection = {
     after: starts[0],
     until: Math.min(nextPeriodStart(starts[starts.length - 1], period), knownUntil),
     widthS: DAY_S,
     groupBy,
     ...filterParams(query),
-  });
+  };
+  const slices = busiestSlices(ctx.db, selection, topN, direction);
   const groups = groupTraffic(slices, groupBy, starts.length, (day) => slot.get(periodStart(day, period)) as number);
-  return seriesFrames(busiest(groups, query.topN ?? 0, query.direction ?? 'both'), {
+  return seriesFrames(busiest(groups, topN, direction), {
     query,
     groupBy,
     times: starts.map(millis),

@@ -6,7 +6,8 @@ import { storedWidth } from './rollup-choice';
 import { millis } from './frames';
 import type { QueryContext } from './query-context';
 import { busiest, groupTraffic, seriesFrames } from './traffic-groups';
-import { lastPollAt, sampleSpacing, trafficSlices } from './traffic-source';
+import { lastPollAt, sampleSpacing } from './traffic-source';
+import { busiestSlices } from './traffic-ranking';
 import { trafficTotalsFrames } from './traffic-totals';
 
 /**
@@ -34,11 +35,14 @@ export function trafficFrames(ctx: QueryContext, query: TrafficQuery): DataFrame
   if (starts.length === 0) {
     return [];
   }
-  const slices = trafficSlices(ctx.db, { after: grid.first, until: end, widthS: grid.widthS, groupBy, ...filters });
+  const topN = query.topN ?? 0;
+  const direction = query.direction ?? 'both';
+  const selection = { after: grid.first, until: end, widthS: grid.widthS, groupBy, ...filters };
+  const slices = busiestSlices(ctx.db, selection, topN, direction);
   const groups = groupTraffic(slices, groupBy, starts.length, (bucket) => bucketIndex(grid, bucket));
   // The last bucket may be known only up to the last poll; its rate is over the seconds known.
   const rate = (query.unit ?? 'rate') === 'rate';
-  return seriesFrames(busiest(groups, query.topN ?? 0, query.direction ?? 'both'), {
+  return seriesFrames(busiest(groups, topN, direction), {
     query,
     groupBy,
     times: starts.map(millis),

@@ -1,0 +1,73 @@
+import type { TrafficDirection } from '../contract';
+import type { Db } from '../store/database';
+import { prepared } from '../store/prepared';
+import { rolledUpThrough } from '../store/rollups';
+import { trafficTables } from '../store/series-tables';
+import { tiles, type Tile } from './rollup-choice';
+import { busiest } from './traffic-groups';
+import { tileParams, tileRows, trafficSlices, type TrafficSelection, type TrafficSlice } from './traffic-source';
+
+/**
+ * Every user with a row in rollup `table`, one index seek each (SQLite has no skip-scan without
+ * ANALYZE's statistics): IN over this list reads the (user, ts) index user by user, so the sums
+ * per user come out in order and need no sort. On a year of day rows, 3 times faster than summing
+ * the rows in time order.
+ */
+const everyUserOf = (table: string): string => `(
+  WITH RECURSIVE listed(user) AS (
+    SELECT MIN(user) FROM ${table}
+    UNION ALL SELECT (SELECT MIN(user) FROM ${table} WHERE user > listed.user) FROM listed WHERE listed.user IS NOT NULL
+  ) SELECT user FROM listed)`;
+
+/** Each user's bytes in one tile's rows. */
+function tileTotalsSql(tile: Tile, index: number, selection: TrafficSelection): string {
+  const rows = tileRows(tile, index, selection, 'user');
+  const seekingUsers =
+    tile.table !== null && selection.user === null ? `${rows} AND user IN ${everyUserOf(tile.table)}` : rows;
+  return `SELECT user, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut FROM (${seekingUsers}) GROUP BY user`;
+}
+
+/**
+ * The `topN` users that moved the most bytes over the selection's time in `direction`, ranked as
+ * `busiest` ranks groups. The totals need no buckets, so they come from the coarsest rows that
+ * tile the time: day rows for whole days, hour and minute rows at the edges, raw after the last
+ * rolled-up minute.
+ */
+export function busiestUsers(db: Db, selection: TrafficSelection, topN: number, direction: TrafficDirection): string[] {
+  const tileList = tiles(selection.after, selection.until, trafficTables.rollups, rolledUpThrough(db));
+  if (tileList.length === 0) {
+    return [];
+  }
+  const perTile = tileList.map((tile, index) => tileTotalsSql(tile, index, selection));
+  const sql = `SELECT user, SUM(bytesIn) AS bytesIn, SUM(bytesOut) AS bytesOut FROM (${perTile.join(' UNION ALL ')})
+               GROUP BY user`;
+  const { server, user } = selection;
+  const totals = prepared(db, sql).all({ ...tileParams(tileList), server, user }) as Array<{
+    user: string;
+    bytesIn: number;
+    bytesOut: number;
+  }>;
+  const groups = totals.map(({ user, bytesIn, bytesOut }) => ({
+    group: user,
+    bytesIn: [bytesIn],
+    bytesOut: [bytesOut],
+  }));
+  return busiest(groups, topN, direction).map((group) => group.group);
+}
+
+/**
+ * The slices of a selection, with `topN` (> 0) grouped by user: only the busiest users' buckets,
+ * found by busiestUsers, instead of every user's buckets of which all but N would be dropped.
+ */
+export function busiestSlices(
+  db: Db,
+  selection: TrafficSelection,
+  topN: number,
+  direction: TrafficDirection
+): TrafficSlice[] {
+  if (selection.groupBy !== 'user' || topN <= 0) {
+    return trafficSlices(db, selection);
+  }
+  const users = busiestUsers(db, selection, topN, direction);
+  return users.length === 0 ? [] : trafficSlices(db, { ...selection, user: JSON.stringify(users) });
+}
