@@ -7,7 +7,7 @@ import { trafficTables } from '../../backend/src/store/series-tables';
 import { SessionStore } from '../../backend/src/store/session-store';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import { framesFor, type QueryWithoutRefId } from '../support/query-frames';
-import { at, openTestDatabase, type TestDatabase } from '../support/seed-db';
+import { addServer, at, openTestDatabase, type TestDatabase } from '../support/seed-db';
 
 const MINUTE = 60;
 const start = at('2024-03-03T21:00:07Z');
@@ -191,6 +191,71 @@ describe('traffic read from day, hour, minute and raw rows', () => {
       expect((plan as Array<{ detail: string }>).map((step) => step.detail)).toContain(
         `SEARCH ${table} USING COVERING INDEX ${table}_user (user=? AND ts>? AND ts<?)`
       );
+    }
+  });
+});
+
+describe('the busiest users over months of day rows', () => {
+  let store: TestDatabase;
+  const DAY = 86_400;
+  const firstDay = at('2024-01-01T00:00:00Z');
+  const now = firstDay + 40 * DAY + 5 * 3_600;
+
+  beforeAll(() => {
+    store = openTestDatabase();
+    const { db } = store;
+    const servers = [addServer(db, 'udp1194', { lastPollAt: now }), addServer(db, 'tcp443', { lastPollAt: now })];
+    const day = db.prepare('INSERT INTO traffic_day VALUES (?, ?, ?, ?, ?)');
+    const hour = db.prepare('INSERT INTO traffic_hour VALUES (?, ?, ?, ?, ?)');
+    // cem and dag move the same in total; fay only in the last hours; gus only early on.
+    const daily: Array<[string, number, number]> = [
+      ['ann', 1_000, 10],
+      ['bob', 400, 900],
+      ['cem', 700, 0],
+      ['dag', 0, 700],
+      ['Eli', 650, 50],
+    ];
+    db.transaction(() => {
+      for (let d = 1; d <= 40; d++) {
+        daily.forEach(([user, bytesIn, bytesOut], index) => {
+          if ((d + index) % 9 !== 0) {
+            day.run(firstDay + d * DAY, servers[index % 2], user, bytesIn * (1 + (d % 3)), bytesOut * (1 + (d % 3)));
+          }
+        });
+        if (d < 5) {
+          day.run(firstDay + d * DAY, servers[1], 'gus', 200_000, 0);
+        }
+      }
+      for (let h = 1; h <= 5; h++) {
+        hour.run(firstDay + 40 * DAY + h * 3_600, servers[0], 'fay', 9_000, 9_000);
+        hour.run(firstDay + 40 * DAY + h * 3_600, servers[1], 'ann', 100, 100);
+      }
+      db.prepare('INSERT INTO rollup_state (id, rolled_through) VALUES (1, ?)').run(now);
+    })();
+  });
+  afterAll(() => store.close());
+
+  it('ranks users over every day row and the hours after them, as all users’ series would', () => {
+    // Day buckets: the hour rows here are only those of the last, unfinished day.
+    for (const fromDay of [0, 2, 11, 30]) {
+      for (const direction of ['in', 'out', 'both'] as const) {
+        for (const topN of [1, 2, 3, 4]) {
+          const range = { from: firstDay + fromDay * DAY, to: now, now, intervalS: DAY };
+          const query = { queryType: 'traffic' as const, groupBy: 'user' as const, unit: 'volume' as const, direction };
+          const everyone = framesFor(store.db, query, range);
+          const totalPerUser = new Map<string, number>();
+          for (const frame of everyone) {
+            const user = frame.schema.fields[1].labels?.user as string;
+            totalPerUser.set(user, (totalPerUser.get(user) ?? 0) + totalOf(frame));
+          }
+          const top = [...totalPerUser]
+            .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+            .slice(0, topN)
+            .map(([user]) => user);
+          const expected = everyone.filter((frame) => top.includes(frame.schema.fields[1].labels?.user as string));
+          expect(framesFor(store.db, { ...query, topN }, range)).toEqual(expected);
+        }
+      }
     }
   });
 });

@@ -10,8 +10,7 @@ import { tileParams, tileRows, trafficSlices, type TrafficSelection, type Traffi
 /**
  * Every user with a row in rollup `table`, one index seek each (SQLite has no skip-scan without
  * ANALYZE's statistics): IN over this list reads the (user, ts) index user by user, so the sums
- * per user come out in order and need no sort. On a year of day rows, 3 times faster than summing
- * the rows in time order.
+ * per user come out in order and need no sort.
  */
 const everyUserOf = (table: string): string => `(
   WITH RECURSIVE listed(user) AS (
@@ -19,12 +18,22 @@ const everyUserOf = (table: string): string => `(
     UNION ALL SELECT (SELECT MIN(user) FROM ${table} WHERE user > listed.user) FROM listed WHERE listed.user IS NOT NULL
   ) SELECT user FROM listed)`;
 
+/**
+ * From how many buckets of its table on a tile is summed user by user rather than in time order
+ * and sorted. On the year data set (2,000 users), day rows: 3 days 3 times slower user by user,
+ * 14 days even, 60 days 2.5 times and a year 3 times faster.
+ */
+const SEEK_USERS_FROM_BUCKETS = 28;
+
+const widthOf = new Map(trafficTables.rollups.map((rollup) => [rollup.table, rollup.widthS]));
+
 /** Each user's bytes in one tile's rows. */
 function tileTotalsSql(tile: Tile, index: number, selection: TrafficSelection): string {
   const rows = tileRows(tile, index, selection, 'user');
-  const seekingUsers =
-    tile.table !== null && selection.user === null ? `${rows} AND user IN ${everyUserOf(tile.table)}` : rows;
-  return `SELECT user, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut FROM (${seekingUsers}) GROUP BY user`;
+  const buckets = tile.table === null ? 0 : (tile.until - tile.after) / (widthOf.get(tile.table) ?? 1);
+  const userByUser = tile.table !== null && selection.user === null && buckets >= SEEK_USERS_FROM_BUCKETS;
+  const summed = userByUser ? `${rows} AND user IN ${everyUserOf(tile.table as string)}` : rows;
+  return `SELECT user, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut FROM (${summed}) GROUP BY user`;
 }
 
 /**
