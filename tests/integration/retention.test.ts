@@ -113,6 +113,8 @@ describe('retention on six days of polls', () => {
     expect(oldest('traffic_minute')).toBe(end - 3 * DAY + MINUTE);
     expect(oldest('traffic_hour')).toBe(end - 4 * DAY + HOUR);
     expect(oldest('traffic_day')).toBe(end - 4 * DAY);
+    // Week rows go in whole weeks (of the epoch, ending on Thursdays): 2024-03-07 ends the oldest.
+    expect(oldest('traffic_week')).toBe(at('2024-03-07T00:00:00Z'));
     expect(oldest('capacity')).toBe(end - 2 * DAY);
     expect(oldest('capacity_minute')).toBe(end - 3 * DAY);
     expect(oldest('traffic_server_minute')).toBe(end - 3 * DAY + MINUTE);
@@ -157,7 +159,12 @@ describe('retention on six days of polls', () => {
   it('adds a session recorded late, where raw traffic is pruned, to the rollups without losing what they held', () => {
     const endedAt = end - 2.5 * DAY;
     const others = (table: string) => rowsOf(db, `SELECT * FROM ${table} WHERE user <> 'zed' ORDER BY 1, 2, 3`);
-    const held = { minute: others('traffic_minute'), hour: others('traffic_hour'), day: others('traffic_day') };
+    const held = {
+      minute: others('traffic_minute'),
+      hour: others('traffic_hour'),
+      day: others('traffic_day'),
+      week: others('traffic_week'),
+    };
     tracker.finishSession('udp1194', {
       session: {
         key: 'zed-late',
@@ -172,10 +179,13 @@ describe('retention on six days of polls', () => {
       endReason: 'imported',
     });
     rollUp(db);
-    expect({ minute: others('traffic_minute'), hour: others('traffic_hour'), day: others('traffic_day') }).toEqual(
-      held
-    );
-    for (const table of ['traffic_hour', 'traffic_day']) {
+    expect({
+      minute: others('traffic_minute'),
+      hour: others('traffic_hour'),
+      day: others('traffic_day'),
+      week: others('traffic_week'),
+    }).toEqual(held);
+    for (const table of ['traffic_hour', 'traffic_day', 'traffic_week']) {
       const zed = db.prepare(
         `SELECT SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut FROM ${table} WHERE user = 'zed'`
       );

@@ -24,9 +24,10 @@ describe('upgrading a database to per-server traffic rollups', () => {
       INSERT INTO traffic_minute VALUES (1060, 1, 'alice', 10, 1), (1060, 1, 'bob', 20, 2), (1060, 2, 'alice', 40, 4),
                                         (1120, 1, 'bob', 80, 8);
       INSERT INTO traffic_hour VALUES (3600, 1, 'alice', 100, 10), (3600, 1, 'bob', 200, 20), (7200, 2, 'carol', 5, 6);
-      INSERT INTO traffic_day VALUES (86400, 1, 'alice', 1000, 100), (86400, 1, 'bob', 2000, 200);
+      INSERT INTO traffic_day VALUES (86400, 1, 'alice', 1000, 100), (86400, 1, 'bob', 2000, 200),
+                                     (604800, 1, 'alice', 1, 1), (691200, 1, 'alice', 4, 4), (777600, 2, 'alice', 9, 9);
       INSERT INTO retention_state VALUES ('traffic', 900, 5000), ('traffic_minute', 1000, 5000),
-                                         ('traffic_hour', 0, 5000), ('traffic_day', -86400, 5000);
+                                         ('traffic_hour', 86400, 5000), ('traffic_day', 691200, 5000);
     `);
     old.close();
     db = new Database(file);
@@ -49,22 +50,40 @@ describe('upgrading a database to per-server traffic rollups', () => {
       { ts: 3600, server_id: 1, bytes_in: 300, bytes_out: 30 },
       { ts: 7200, server_id: 2, bytes_in: 5, bytes_out: 6 },
     ]);
-    expect(rows('traffic_server_day')).toEqual([{ ts: 86400, server_id: 1, bytes_in: 3000, bytes_out: 300 }]);
+    expect(rows('traffic_server_day')).toEqual([
+      { ts: 86400, server_id: 1, bytes_in: 3000, bytes_out: 300 },
+      { ts: 604800, server_id: 1, bytes_in: 1, bytes_out: 1 },
+      { ts: 691200, server_id: 1, bytes_in: 4, bytes_out: 4 },
+      { ts: 777600, server_id: 2, bytes_in: 9, bytes_out: 9 },
+    ]);
   });
 
-  it('marks the per-server rollups as pruned as far as their per-user twins', () => {
+  it('fills the per-user week rows with the day rows summed per week of the epoch', () => {
+    expect(db.prepare('SELECT * FROM traffic_week ORDER BY ts, server_id, user').all()).toEqual([
+      { ts: 604800, server_id: 1, user: 'alice', bytes_in: 1001, bytes_out: 101 },
+      { ts: 604800, server_id: 1, user: 'bob', bytes_in: 2000, bytes_out: 200 },
+      { ts: 1209600, server_id: 1, user: 'alice', bytes_in: 4, bytes_out: 4 },
+      { ts: 1209600, server_id: 2, user: 'alice', bytes_in: 9, bytes_out: 9 },
+    ]);
+  });
+
+  it('marks the new rollups as pruned as far as their twins, week rows from the week before the days', () => {
     const kept = db.prepare(
-      "SELECT table_name, kept_from FROM retention_state WHERE table_name LIKE 'traffic_server%'"
+      "SELECT table_name, kept_from FROM retention_state WHERE table_name LIKE 'traffic_%' ORDER BY table_name"
     );
     expect(kept.all()).toEqual([
-      { table_name: 'traffic_server_day', kept_from: -86400 },
-      { table_name: 'traffic_server_hour', kept_from: 0 },
+      { table_name: 'traffic_day', kept_from: 691200 },
+      { table_name: 'traffic_hour', kept_from: 86400 },
+      { table_name: 'traffic_minute', kept_from: 1000 },
+      { table_name: 'traffic_server_day', kept_from: 691200 },
+      { table_name: 'traffic_server_hour', kept_from: 86400 },
       { table_name: 'traffic_server_minute', kept_from: 1000 },
+      { table_name: 'traffic_week', kept_from: 604800 },
     ]);
   });
 
   it('finds one user’s rollup rows through an index on the user', () => {
-    for (const table of ['traffic_minute', 'traffic_hour', 'traffic_day']) {
+    for (const table of ['traffic_minute', 'traffic_hour', 'traffic_day', 'traffic_week']) {
       const plan = db
         .prepare(`EXPLAIN QUERY PLAN SELECT SUM(bytes_in) FROM ${table} WHERE user = 'bob' AND ts > 0 AND ts <= 90000`)
         .all() as Array<{ detail: string }>;

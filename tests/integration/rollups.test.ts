@@ -5,7 +5,7 @@ import { rollUp } from '../../backend/src/store/rollups';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import type { ObservedSession } from '../../backend/src/model';
 import { framesFor } from '../support/query-frames';
-import { ROLLUP_LEVELS, serverRollupsAndUserSums } from '../support/rollup-sums';
+import { ROLLUP_LEVELS, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Raw deltas with their session's server and user, as ground truth for the rollups. */
@@ -121,6 +121,12 @@ describe('rollups on a real SQLite file', () => {
       expect(perServer).toEqual(userSums);
       expect(perServer.length).toBeGreaterThanOrEqual(level === 'day' ? 3 : 6);
     }
+  });
+
+  it('keeps per-user week rows equal to the day rows summed per week', () => {
+    const { weeks, daySums } = weekRowsAndDaySums(db);
+    expect(weeks).toEqual(daySums);
+    expect(weeks.length).toBeGreaterThanOrEqual(4);
   });
 
   it('answers aligned traffic queries from rollups exactly as from the raw table', () => {

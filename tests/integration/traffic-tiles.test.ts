@@ -195,11 +195,11 @@ describe('traffic read from day, hour, minute and raw rows', () => {
   });
 });
 
-describe('the busiest users over months of day rows', () => {
+describe('the busiest users over a year of day and week rows', () => {
   let store: TestDatabase;
   const DAY = 86_400;
   const firstDay = at('2024-01-01T00:00:00Z');
-  const now = firstDay + 40 * DAY + 5 * 3_600;
+  const now = firstDay + 400 * DAY + 5 * 3_600;
 
   beforeAll(() => {
     store = openTestDatabase();
@@ -216,28 +216,31 @@ describe('the busiest users over months of day rows', () => {
       ['Eli', 650, 50],
     ];
     db.transaction(() => {
-      for (let d = 1; d <= 40; d++) {
+      for (let d = 1; d <= 400; d++) {
         daily.forEach(([user, bytesIn, bytesOut], index) => {
           if ((d + index) % 9 !== 0) {
             day.run(firstDay + d * DAY, servers[index % 2], user, bytesIn * (1 + (d % 3)), bytesOut * (1 + (d % 3)));
           }
         });
-        if (d < 5) {
-          day.run(firstDay + d * DAY, servers[1], 'gus', 200_000, 0);
+        if (d < 40) {
+          day.run(firstDay + d * DAY, servers[1], 'gus', 20_000, 0);
         }
       }
       for (let h = 1; h <= 5; h++) {
-        hour.run(firstDay + 40 * DAY + h * 3_600, servers[0], 'fay', 9_000, 9_000);
-        hour.run(firstDay + 40 * DAY + h * 3_600, servers[1], 'ann', 100, 100);
+        hour.run(firstDay + 400 * DAY + h * 3_600, servers[0], 'fay', 9_000, 9_000);
+        hour.run(firstDay + 400 * DAY + h * 3_600, servers[1], 'ann', 100, 100);
       }
+      db.exec(`INSERT INTO traffic_week SELECT (ts - 1) - (ts - 1) % 604800 + 604800, server_id, user, SUM(bytes_in),
+               SUM(bytes_out) FROM traffic_day GROUP BY 1, 2, 3`);
       db.prepare('INSERT INTO rollup_state (id, rolled_through) VALUES (1, ?)').run(now);
     })();
   });
   afterAll(() => store.close());
 
-  it('ranks users over every day row and the hours after them, as all users’ series would', () => {
-    // Day buckets: the hour rows here are only those of the last, unfinished day.
-    for (const fromDay of [0, 2, 11, 30]) {
+  it('ranks users over week, day and hour rows as all users’ series would', () => {
+    // Day buckets: the hour rows here are only those of the last, unfinished day. The busiest users
+    // are summed from week rows (user by user from 28 weeks on), day rows at the edges, hour rows.
+    for (const fromDay of [0, 2, 150, 300, 390]) {
       for (const direction of ['in', 'out', 'both'] as const) {
         for (const topN of [1, 2, 3, 4]) {
           const range = { from: firstDay + fromDay * DAY, to: now, now, intervalS: DAY };

@@ -71,6 +71,21 @@ function* deleteInBatches(db: Db, table: string, key: string, older: string, fro
   }
 }
 
+/** How long a rollup keeps its rows; week rows live as long as day rows (they only sum them). */
+function keptDays(widthS: number, retention: RetentionConfig): number {
+  switch (widthS) {
+    case MINUTE:
+      return retention.minuteDays;
+    case HOUR:
+      return retention.hourDays;
+    default:
+      return retention.dayDays;
+  }
+}
+
+/** Minute rows go in whole hours, hour and day rows in whole days, week rows in whole weeks. */
+const cutUnit = (widthS: number): number => (widthS === MINUTE ? HOUR : Math.max(widthS, DAY));
+
 /**
  * A table is cut at whole buckets of the next coarser one, so a rollup bucket is never recomputed
  * from part of its rows, and never before the finer table's cut: the coarser table must still hold
@@ -84,21 +99,16 @@ function* deleteRollups(
   now: number,
   result: RetentionResult
 ) {
-  const rawFrom = keptFrom(db)[series.raw];
-  if (rawFrom === undefined) {
+  let finerFrom = keptFrom(db)[series.raw];
+  if (finerFrom === undefined) {
     return;
   }
-  const [day, hour, minute] = series.rollups;
-  const minuteFrom = Math.min(floorTo(now - retention.minuteDays * DAY, HOUR), floorTo(rawFrom, HOUR));
-  const hourFrom = Math.min(floorTo(now - retention.hourDays * DAY, DAY), floorTo(minuteFrom, DAY));
-  const dayFrom = Math.min(floorTo(now - retention.dayDays * DAY, DAY), hourFrom);
-  for (const [table, from] of [
-    [minute.table, minuteFrom],
-    [hour.table, hourFrom],
-    [day.table, dayFrom],
-  ] as const) {
+  for (const { widthS, table } of [...series.rollups].reverse()) {
+    const unit = cutUnit(widthS);
+    const from = Math.min(floorTo(now - keptDays(widthS, retention) * DAY, unit), floorTo(finerFrom, unit));
     saveKeptFrom(db, table, from, now);
     yield* deleteInBatches(db, table, series.key, olderThanFrom(series), from, result);
+    finerFrom = from;
   }
 }
 

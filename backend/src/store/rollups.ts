@@ -58,29 +58,30 @@ const addSums = (table: string, width: number, rows: string, key: string, sign: 
  */
 const levels = [
   { series: trafficTables, key: 'server_id, user', minuteSource: rawTraffic },
-  { series: serverTrafficTables, key: 'server_id', minuteSource: trafficTables.rollups[2].table },
+  { series: serverTrafficTables, key: 'server_id', minuteSource: 'traffic_minute' },
 ].map(({ series, key, minuteSource }) => {
-  const [day, hour, minute] = series.rollups.map((rollup) => rollup.table);
-  return { day, hour, minute, key, minuteSource };
+  const minute = series.rollups[series.rollups.length - 1].table;
+  const coarser = series.rollups.slice(0, -1);
+  return { series, minute, coarser, key, minuteSource };
 });
 
-// Minutes in (@from, @to] are recomputed from raw; hour and day sums are moved by the change of
-// their minutes (old minute rows out, new ones in), so a poll costs the rows of the minutes it
+// Minutes in (@from, @to] are recomputed from raw; hour, day and week sums are moved by the change
+// of their minutes (old minute rows out, new ones in), so a poll costs the rows of the minutes it
 // touched, not a rescan of the hour or day.
 const recomputeMinutes = [
-  ...levels.flatMap(({ day, hour, minute, key }) => [
-    addSums(hour, HOUR, minute, key, '-'),
-    addSums(day, DAY, minute, key, '-'),
-  ]),
+  ...levels.flatMap(({ minute, coarser, key }) =>
+    coarser.map(({ table, widthS }) => addSums(table, widthS, minute, key, '-'))
+  ),
   ...levels.flatMap(({ minute, key, minuteSource }) => [
     `DELETE FROM ${minute} WHERE ts > @from AND ts <= @to`,
     addSums(minute, MINUTE, minuteSource, key),
   ]),
-  ...levels.flatMap(({ day, hour, minute, key }) => [
-    addSums(hour, HOUR, minute, key),
-    addSums(day, DAY, minute, key),
-    `DELETE FROM ${hour} WHERE ts > @from AND ts < @to + ${HOUR} AND bytes_in = 0 AND bytes_out = 0`,
-    `DELETE FROM ${day} WHERE ts > @from AND ts < @to + ${DAY} AND bytes_in = 0 AND bytes_out = 0`,
+  ...levels.flatMap(({ minute, coarser, key }) => [
+    ...coarser.map(({ table, widthS }) => addSums(table, widthS, minute, key)),
+    ...coarser.map(
+      ({ table, widthS }) =>
+        `DELETE FROM ${table} WHERE ts > @from AND ts < @to + ${widthS} AND bytes_in = 0 AND bytes_out = 0`
+    ),
   ]),
 ];
 
@@ -88,11 +89,9 @@ const recomputeMinutes = [
 // recorded whole after it ended): they are added to the rollups, which hold everything else, and
 // then dropped like the rest of that time. Recomputing from raw there would lose what was pruned.
 const absorbLateRows = [
-  ...levels.flatMap(({ day, hour, minute, key }) => [
-    addSums(minute, MINUTE, rawTraffic, key),
-    addSums(hour, HOUR, rawTraffic, key),
-    addSums(day, DAY, rawTraffic, key),
-  ]),
+  ...levels.flatMap(({ series, key }) =>
+    series.rollups.map(({ table, widthS }) => addSums(table, widthS, rawTraffic, key))
+  ),
   'DELETE FROM traffic WHERE ts > @from AND ts <= @to',
 ];
 

@@ -1,11 +1,16 @@
 /**
  * The tables of each time series the store keeps: the raw rows polls write, and their rollups
- * per minute, hour and day (see rollups.ts). Retention, rollUp and the query layer all walk these.
+ * per minute, hour and day, and for per-user traffic per week (see rollups.ts). Retention, rollUp
+ * and the query layer all walk these.
  */
 
 export const MINUTE = 60;
 export const HOUR = 3_600;
 export const DAY = 86_400;
+/** Weeks since the epoch (from Thursday): only ever summed whole, never shown as calendar weeks. */
+export const WEEK = 7 * DAY;
+
+const widths = { week: WEEK, day: DAY, hour: HOUR, minute: MINUTE };
 
 export interface RollupTable {
   widthS: number;
@@ -26,26 +31,48 @@ export interface SeriesTables {
   stamp: 'end' | 'start';
 }
 
-/** The raw table and its rollups, named `<prefix>_minute`, `<prefix>_hour` and `<prefix>_day`. */
-const seriesTables = (raw: string, stamp: SeriesTables['stamp'], key: string, prefix = raw): SeriesTables => ({
+/** The raw table and its rollups, named `<prefix>_<level>`, coarsest first. */
+const seriesTables = (
+  raw: string,
+  stamp: SeriesTables['stamp'],
+  key: string,
+  prefix: string,
+  levels: ReadonlyArray<keyof typeof widths>
+): SeriesTables => ({
   raw,
-  rollups: [
-    { widthS: DAY, table: `${prefix}_day` },
-    { widthS: HOUR, table: `${prefix}_hour` },
-    { widthS: MINUTE, table: `${prefix}_minute` },
-  ],
+  rollups: levels.map((level) => ({ widthS: widths[level], table: `${prefix}_${level}` })),
   key,
   stamp,
 });
 
-/** Traffic per server and user. */
-export const trafficTables = seriesTables('traffic', 'end', 'ts, server_id, user');
+/**
+ * Traffic per server and user. The week rows are there for totals over months (the busiest users
+ * of a year: 52 rows per user and server instead of 365).
+ */
+export const trafficTables = seriesTables('traffic', 'end', 'ts, server_id, user', 'traffic', [
+  'week',
+  'day',
+  'hour',
+  'minute',
+]);
 /**
  * The same traffic summed per server: a per-server or fleet series reads a few rows per bucket
  * instead of one per user. Rolled up and pruned with the per-user tables, from the same raw rows.
  */
-export const serverTrafficTables = seriesTables('traffic', 'end', 'ts, server_id', 'traffic_server');
-export const capacityTables = seriesTables('capacity', 'start', 'server_id, pool, ts');
+export const serverTrafficTables = seriesTables('traffic', 'end', 'ts, server_id', 'traffic_server', [
+  'day',
+  'hour',
+  'minute',
+]);
+export const capacityTables = seriesTables('capacity', 'start', 'server_id, pool, ts', 'capacity', [
+  'day',
+  'hour',
+  'minute',
+]);
+
+/** The rollup of `series` that is `widthS` wide. */
+export const rollupOf = (series: SeriesTables, widthS: number): RollupTable | undefined =>
+  series.rollups.find((rollup) => rollup.widthS === widthS);
 
 /** SQL that holds for the rows of `series` older than the time bound as `@from`. */
 export const olderThanFrom = (series: SeriesTables): string => (series.stamp === 'end' ? 'ts <= @from' : 'ts < @from');
