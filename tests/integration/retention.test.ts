@@ -7,7 +7,7 @@ import { rollUp } from '../../backend/src/store/rollups';
 import { SessionStore } from '../../backend/src/store/session-store';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import { framesFor } from '../support/query-frames';
-import { ROLLUP_LEVELS, serverRollupsAndUserSums } from '../support/rollup-sums';
+import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums } from '../support/rollup-sums';
 import { at } from '../support/seed-db';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -197,6 +197,8 @@ describe('retention on six days of polls', () => {
       const { perServer, userSums } = serverRollupsAndUserSums(db, level);
       expect(perServer).toEqual(userSums);
     }
+    expect(misSealedRows(db).wrong).toEqual([]);
+    expect(db.prepare("SELECT MIN(sealed) AS sealed FROM traffic_day WHERE user = 'zed'").get()).toEqual({ sealed: 1 });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../backend/src/store/database';
 import { rollUp, rolledUpThrough } from '../../backend/src/store/rollups';
 import { framesFor } from '../support/query-frames';
-import { ROLLUP_LEVELS, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
+import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
 import { addPolls, addServer, addSession, at, openTestDatabase, type TestDatabase } from '../support/seed-db';
 
 const DAY = 86_400;
@@ -87,6 +87,13 @@ describe('rolling up two days written before rollups existed', () => {
     const { weeks, daySums } = weekRowsAndDaySums(store.db);
     expect(weeks).toEqual(daySums);
     expect(weeks.length).toBeGreaterThan(0);
+  });
+
+  it('seals the backlog in bounded calls too, up to a few minutes before its end', () => {
+    const { wrong, sealedRows } = misSealedRows(store.db);
+    expect(wrong).toEqual([]);
+    expect(store.db.prepare('SELECT through FROM traffic_sealed').get()).toEqual({ through: end });
+    expect(sealedRows).toBeGreaterThan(3 * 2 * 24 * 60);
   });
 
   it('answers queries the same while the backlog is half rolled up as after', () => {

@@ -28,6 +28,7 @@ describe('upgrading a database to per-server traffic rollups', () => {
                                      (604800, 1, 'alice', 1, 1), (691200, 1, 'alice', 4, 4), (777600, 2, 'alice', 9, 9);
       INSERT INTO retention_state VALUES ('traffic', 900, 5000), ('traffic_minute', 1000, 5000),
                                          ('traffic_hour', 86400, 5000), ('traffic_day', 691200, 5000);
+      INSERT INTO rollup_state (id, rolled_through) VALUES (1, 694830);
     `);
     old.close();
     db = new Database(file);
@@ -60,10 +61,10 @@ describe('upgrading a database to per-server traffic rollups', () => {
 
   it('fills the per-user week rows with the day rows summed per week of the epoch', () => {
     expect(db.prepare('SELECT * FROM traffic_week ORDER BY ts, server_id, user').all()).toEqual([
-      { ts: 604800, server_id: 1, user: 'alice', bytes_in: 1001, bytes_out: 101 },
-      { ts: 604800, server_id: 1, user: 'bob', bytes_in: 2000, bytes_out: 200 },
-      { ts: 1209600, server_id: 1, user: 'alice', bytes_in: 4, bytes_out: 4 },
-      { ts: 1209600, server_id: 2, user: 'alice', bytes_in: 9, bytes_out: 9 },
+      { ts: 604800, server_id: 1, user: 'alice', bytes_in: 1001, bytes_out: 101, sealed: 1 },
+      { ts: 604800, server_id: 1, user: 'bob', bytes_in: 2000, bytes_out: 200, sealed: 1 },
+      { ts: 1209600, server_id: 1, user: 'alice', bytes_in: 4, bytes_out: 4, sealed: 0 },
+      { ts: 1209600, server_id: 2, user: 'alice', bytes_in: 9, bytes_out: 9, sealed: 0 },
     ]);
   });
 
@@ -82,10 +83,32 @@ describe('upgrading a database to per-server traffic rollups', () => {
     ]);
   });
 
-  it('finds one user’s rollup rows through an index on the user', () => {
+  it('seals the rows up to the last rolled-up whole minute, at whole buckets of each table', () => {
+    expect(db.prepare('SELECT through FROM traffic_sealed').get()).toEqual({ through: 694800 });
+    const flags = (table: string) =>
+      db.prepare(`SELECT DISTINCT ts, sealed FROM ${table} ORDER BY ts`).all() as Array<{ ts: number; sealed: number }>;
+    expect(flags('traffic_minute')).toEqual([
+      { ts: 1060, sealed: 1 },
+      { ts: 1120, sealed: 1 },
+    ]);
+    expect(flags('traffic_hour')).toEqual([
+      { ts: 3600, sealed: 1 },
+      { ts: 7200, sealed: 1 },
+    ]);
+    expect(flags('traffic_day')).toEqual([
+      { ts: 86400, sealed: 1 },
+      { ts: 604800, sealed: 1 },
+      { ts: 691200, sealed: 1 },
+      { ts: 777600, sealed: 0 },
+    ]);
+  });
+
+  it('finds one user’s sealed rollup rows through an index on the user', () => {
     for (const table of ['traffic_minute', 'traffic_hour', 'traffic_day', 'traffic_week']) {
       const plan = db
-        .prepare(`EXPLAIN QUERY PLAN SELECT SUM(bytes_in) FROM ${table} WHERE user = 'bob' AND ts > 0 AND ts <= 90000`)
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT SUM(bytes_in) FROM ${table} WHERE user = 'bob' AND ts > 0 AND ts <= 90000 AND sealed = 1`
+        )
         .all() as Array<{ detail: string }>;
       expect(plan.map((step) => step.detail)).toEqual([
         `SEARCH ${table} USING COVERING INDEX ${table}_user (user=? AND ts>? AND ts<?)`,

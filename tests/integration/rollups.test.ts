@@ -5,7 +5,7 @@ import { rollUp } from '../../backend/src/store/rollups';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import type { ObservedSession } from '../../backend/src/model';
 import { framesFor } from '../support/query-frames';
-import { ROLLUP_LEVELS, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
+import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Raw deltas with their session's server and user, as ground truth for the rollups. */
@@ -127,6 +127,16 @@ describe('rollups on a real SQLite file', () => {
     const { weeks, daySums } = weekRowsAndDaySums(db);
     expect(weeks).toEqual(daySums);
     expect(weeks.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('seals per-user rows up to a few minutes ago, the late session’s rows included', () => {
+    const { wrong, sealedRows } = misSealedRows(db);
+    expect(wrong).toEqual([]);
+    expect(sealedRows).toBeGreaterThan(100);
+    const { through } = db.prepare('SELECT through FROM traffic_sealed').get() as { through: number };
+    expect(through).toBeGreaterThanOrEqual(end - 12 * 60);
+    const carol = db.prepare("SELECT SUM(sealed) AS sealed, COUNT(*) AS n FROM traffic_hour WHERE user = 'carol'");
+    expect(carol.get()).toEqual({ sealed: 28, n: 28 });
   });
 
   it('answers aligned traffic queries from rollups exactly as from the raw table', () => {

@@ -183,10 +183,10 @@ describe('traffic read from day, hour, minute and raw rows', () => {
     }
   });
 
-  it('seeks one user’s rows in every per-user rollup through its (user, ts) index', () => {
+  it('seeks one user’s sealed rows in every per-user rollup through its (user, ts) index', () => {
     const selection = { after: 0, until: 1, widthS: 60, groupBy: 'user' as const, server: null, user: '["ann"]' };
     for (const { table } of trafficTables.rollups) {
-      const sql = tileRows({ table, after: 0, until: 1 }, 0, selection, 'user');
+      const sql = tileRows({ table, after: 0, until: 1, sealed: true }, 0, selection, 'user');
       const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ after0: 0, until0: 1, user: '["ann"]' });
       expect((plan as Array<{ detail: string }>).map((step) => step.detail)).toContain(
         `SEARCH ${table} USING COVERING INDEX ${table}_user (user=? AND ts>? AND ts<?)`
@@ -205,8 +205,9 @@ describe('the busiest users over a year of day and week rows', () => {
     store = openTestDatabase();
     const { db } = store;
     const servers = [addServer(db, 'udp1194', { lastPollAt: now }), addServer(db, 'tcp443', { lastPollAt: now })];
-    const day = db.prepare('INSERT INTO traffic_day VALUES (?, ?, ?, ?, ?)');
-    const hour = db.prepare('INSERT INTO traffic_hour VALUES (?, ?, ?, ?, ?)');
+    // Sealed up to the last midnight: the busiest users are summed user by user from the week rows.
+    const day = db.prepare('INSERT INTO traffic_day VALUES (?, ?, ?, ?, ?, 1)');
+    const hour = db.prepare('INSERT INTO traffic_hour VALUES (?, ?, ?, ?, ?, 0)');
     // cem and dag move the same in total; fay only in the last hours; gus only early on.
     const daily: Array<[string, number, number]> = [
       ['ann', 1_000, 10],
@@ -230,9 +231,12 @@ describe('the busiest users over a year of day and week rows', () => {
         hour.run(firstDay + 400 * DAY + h * 3_600, servers[0], 'fay', 9_000, 9_000);
         hour.run(firstDay + 400 * DAY + h * 3_600, servers[1], 'ann', 100, 100);
       }
-      db.exec(`INSERT INTO traffic_week SELECT (ts - 1) - (ts - 1) % 604800 + 604800, server_id, user, SUM(bytes_in),
-               SUM(bytes_out) FROM traffic_day GROUP BY 1, 2, 3`);
+      db.prepare(
+        `INSERT INTO traffic_week SELECT (ts - 1) - (ts - 1) % 604800 + 604800 AS week, server_id, user, SUM(bytes_in),
+                SUM(bytes_out), (ts - 1) - (ts - 1) % 604800 + 604800 <= @sealed FROM traffic_day GROUP BY 1, 2, 3`
+      ).run({ sealed: firstDay + 400 * DAY });
       db.prepare('INSERT INTO rollup_state (id, rolled_through) VALUES (1, ?)').run(now);
+      db.prepare('UPDATE traffic_sealed SET through = ?').run(firstDay + 400 * DAY);
     })();
   });
   afterAll(() => store.close());

@@ -30,3 +30,20 @@ export function weekRowsAndDaySums(db: Db): { weeks: unknown[]; daySums: unknown
       .all(),
   };
 }
+
+/**
+ * Per-user rollup rows whose sealed flag is not what traffic_sealed says (sealed exactly up to
+ * its `through`, floored to each table's buckets), and how many rows are sealed.
+ */
+export function misSealedRows(db: Db): { wrong: unknown[]; sealedRows: number } {
+  const widths = { minute: 60, hour: 3_600, day: 86_400, week: 604_800 };
+  const { through } = db.prepare('SELECT through FROM traffic_sealed').get() as { through: number };
+  let sealedRows = 0;
+  const wrong = Object.entries(widths).flatMap(([level, width]) => {
+    const bound = Math.floor(through / width) * width;
+    const table = `traffic_${level}`;
+    sealedRows += (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE sealed = 1`).get() as { n: number }).n;
+    return db.prepare(`SELECT '${table}' AS tbl, ts, user, sealed FROM ${table} WHERE sealed <> (ts <= ?)`).all(bound);
+  });
+  return { wrong, sealedRows };
+}

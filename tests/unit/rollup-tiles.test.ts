@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { tiles } from '../../backend/src/query/rollup-choice';
+import { splitSealed, tiles } from '../../backend/src/query/rollup-choice';
 import { trafficTables } from '../../backend/src/store/series-tables';
 
 const at = (iso: string): number => Date.parse(iso) / 1000;
@@ -29,6 +29,24 @@ describe('tiles of a traffic range', () => {
       { table: null, after: 100, until: 120 },
       { table: 'traffic_minute', after: 120, until: 180 },
       { table: null, after: 180, until: 200 },
+    ]);
+  });
+
+  it('cuts per-user tiles where each table’s sealed rows end', () => {
+    const sealedThrough = at('2024-03-05T13:50:00Z');
+    const cut = tiles(
+      at('2024-02-01T00:00:00Z'),
+      at('2024-03-05T14:37:30Z'),
+      trafficTables.rollups,
+      at('2024-03-05T14:36:10Z')
+    );
+    expect(splitSealed(cut, trafficTables.rollups, sealedThrough)).toEqual([
+      { table: 'traffic_week', after: at('2024-02-01T00:00:00Z'), until: at('2024-02-29T00:00:00Z'), sealed: true },
+      { table: 'traffic_day', after: at('2024-02-29T00:00:00Z'), until: at('2024-03-05T00:00:00Z'), sealed: true },
+      { table: 'traffic_hour', after: at('2024-03-05T00:00:00Z'), until: at('2024-03-05T13:00:00Z'), sealed: true },
+      { table: 'traffic_hour', after: at('2024-03-05T13:00:00Z'), until: at('2024-03-05T14:00:00Z') },
+      { table: 'traffic_minute', after: at('2024-03-05T14:00:00Z'), until: at('2024-03-05T14:36:00Z') },
+      { table: null, after: at('2024-03-05T14:36:00Z'), until: at('2024-03-05T14:37:30Z') },
     ]);
   });
 

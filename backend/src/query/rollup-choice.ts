@@ -1,6 +1,7 @@
 import type { Db } from '../store/database';
 import { keptFrom, type KeptFrom } from '../store/kept-from';
 import { rolledUpThrough } from '../store/rollups';
+import { sealedBound } from '../store/sealed';
 import type { RollupTable, SeriesTables } from '../store/series-tables';
 
 /** A query reads `table` for the time before `cut` and the raw table from `cut` on. */
@@ -63,6 +64,8 @@ export interface Tile {
   table: string | null;
   after: number;
   until: number;
+  /** Only sealed rows (see store/sealed.ts), which the per-user rollups' (user, ts) indexes hold. */
+  sealed?: boolean;
 }
 
 const floorTo = (t: number, widthS: number): number => Math.floor(t / widthS) * widthS;
@@ -92,4 +95,25 @@ export function tiles(after: number, until: number, tables: readonly RollupTable
     { table: coarsest.table, after: first, until: last },
     ...tiles(last, until, finer, through),
   ];
+}
+
+/**
+ * Tiles of the per-user rollups cut where their sealed rows end: the sealed part is read through
+ * the (user, ts) index, the few newer rows by time.
+ */
+export function splitSealed(tileList: readonly Tile[], tables: readonly RollupTable[], sealedThrough: number): Tile[] {
+  return tileList.flatMap((tile): Tile[] => {
+    const rollup = tables.find(({ table }) => table === tile.table);
+    const bound = rollup ? sealedBound(sealedThrough, rollup.widthS) : -Infinity;
+    if (bound <= tile.after) {
+      return [tile];
+    }
+    if (bound >= tile.until) {
+      return [{ ...tile, sealed: true }];
+    }
+    return [
+      { ...tile, until: bound, sealed: true },
+      { ...tile, after: bound },
+    ];
+  });
 }

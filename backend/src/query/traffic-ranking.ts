@@ -2,20 +2,22 @@ import type { TrafficDirection } from '../contract';
 import type { Db } from '../store/database';
 import { prepared } from '../store/prepared';
 import { rolledUpThrough } from '../store/rollups';
+import { sealedThrough } from '../store/sealed';
 import { trafficTables } from '../store/series-tables';
-import { tiles, type Tile } from './rollup-choice';
+import { splitSealed, tiles, type Tile } from './rollup-choice';
 import { busiest } from './traffic-groups';
 import { tileParams, tileRows, trafficSlices, type TrafficSelection, type TrafficSlice } from './traffic-source';
 
 /**
- * Every user with a row in rollup `table`, one index seek each (SQLite has no skip-scan without
+ * Every user with a sealed row in rollup `table`, one index seek each (SQLite has no skip-scan without
  * ANALYZE's statistics): IN over this list reads the (user, ts) index user by user, so the sums
  * per user come out in order and need no sort.
  */
 const everyUserOf = (table: string): string => `(
   WITH RECURSIVE listed(user) AS (
-    SELECT MIN(user) FROM ${table}
-    UNION ALL SELECT (SELECT MIN(user) FROM ${table} WHERE user > listed.user) FROM listed WHERE listed.user IS NOT NULL
+    SELECT MIN(user) FROM ${table} WHERE sealed = 1
+    UNION ALL SELECT (SELECT MIN(user) FROM ${table} WHERE user > listed.user AND sealed = 1) FROM listed
+    WHERE listed.user IS NOT NULL
   ) SELECT user FROM listed)`;
 
 /**
@@ -31,7 +33,7 @@ const widthOf = new Map(trafficTables.rollups.map((rollup) => [rollup.table, rol
 function tileTotalsSql(tile: Tile, index: number, selection: TrafficSelection): string {
   const rows = tileRows(tile, index, selection, 'user');
   const buckets = tile.table === null ? 0 : (tile.until - tile.after) / (widthOf.get(tile.table) ?? 1);
-  const userByUser = tile.table !== null && selection.user === null && buckets >= SEEK_USERS_FROM_BUCKETS;
+  const userByUser = tile.sealed === true && selection.user === null && buckets >= SEEK_USERS_FROM_BUCKETS;
   const summed = userByUser ? `${rows} AND user IN ${everyUserOf(tile.table as string)}` : rows;
   return `SELECT user, SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut FROM (${summed}) GROUP BY user`;
 }
@@ -43,7 +45,8 @@ function tileTotalsSql(tile: Tile, index: number, selection: TrafficSelection): 
  * rolled-up minute.
  */
 export function busiestUsers(db: Db, selection: TrafficSelection, topN: number, direction: TrafficDirection): string[] {
-  const tileList = tiles(selection.after, selection.until, trafficTables.rollups, rolledUpThrough(db));
+  const tiled = tiles(selection.after, selection.until, trafficTables.rollups, rolledUpThrough(db));
+  const tileList = splitSealed(tiled, trafficTables.rollups, sealedThrough(db));
   if (tileList.length === 0) {
     return [];
   }

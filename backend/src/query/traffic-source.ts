@@ -2,8 +2,9 @@ import type { Db } from '../store/database';
 import { deltaBucketSql } from './buckets';
 import { prepared } from '../store/prepared';
 import { RAW_TRAFFIC, rolledUpThrough } from '../store/rollups';
+import { sealedThrough } from '../store/sealed';
 import { serverTrafficTables, trafficTables } from '../store/series-tables';
-import { tiles, type Tile } from './rollup-choice';
+import { splitSealed, tiles, type Tile } from './rollup-choice';
 import { listedIn, serverNameMatches } from './filters';
 
 /**
@@ -72,7 +73,7 @@ export function tileRows(tile: Tile, index: number, selection: TrafficSelection,
   }
   const user = level === 'user' ? 'user' : "'' AS user";
   return `SELECT ts, server_id, ${user}, bytes_in, bytes_out FROM ${tile.table}
-          WHERE ${tileWhere(index, selection, 'ts', 'server_id', 'user')}`;
+          WHERE ${tileWhere(index, selection, 'ts', 'server_id', 'user')}${tile.sealed ? ' AND sealed = 1' : ''}`;
 }
 
 /** The bounds of each tile, as tileRows binds them. */
@@ -102,7 +103,9 @@ export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice
   const { after, until, widthS, server, user } = selection;
   // Only tables whose buckets fit whole in the query's can answer it.
   const tables = tablesOf(levelOf(selection)).rollups.filter((rollup) => widthS % rollup.widthS === 0);
-  const tileList = tiles(after, until, tables, rolledUpThrough(db));
+  const tiled = tiles(after, until, tables, rolledUpThrough(db));
+  // One user's rows are sought in the sealed rows' (user, ts) index; everyone's are read by time.
+  const tileList = user === null ? tiled : splitSealed(tiled, tables, sealedThrough(db));
   if (tileList.length === 0) {
     return [];
   }

@@ -202,25 +202,40 @@ export const migrations: readonly string[] = [
   INSERT INTO retention_state (table_name, kept_from, updated_at)
     SELECT 'traffic_server' || substr(table_name, 8), kept_from, updated_at FROM retention_state
     WHERE table_name IN ('traffic_minute', 'traffic_hour', 'traffic_day');
+  -- One user's rows (a $user filter, a top N's chosen users) by seeking, not by walking every user's
+  -- rows on the time key: a covering index by (user, ts) per table, of the sealed rows only. Rows
+  -- up to traffic_sealed.through (at whole buckets of each table) are sealed: they have stopped
+  -- changing. Newer rows change at every poll, and in a user-ordered index each change would dirty
+  -- a page per user (10k users: rollUp 82 -> 416 ms a round); queries read them by time instead.
+  -- rollUp seals rows every few minutes and sets the flag of every row it writes.
+  CREATE TABLE traffic_sealed (id INTEGER PRIMARY KEY CHECK (id = 1), through INTEGER NOT NULL);
+  INSERT INTO traffic_sealed (id, through)
+    SELECT 1, COALESCE((SELECT rolled_through - rolled_through % 60 FROM rollup_state), 0);
+  -- Rows already there are sealed by the default (no rewrite of every row), the newest unsealed.
+  ALTER TABLE traffic_minute ADD COLUMN sealed INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE traffic_hour ADD COLUMN sealed INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE traffic_day ADD COLUMN sealed INTEGER NOT NULL DEFAULT 1;
+  UPDATE traffic_minute SET sealed = 0 WHERE ts > (SELECT through FROM traffic_sealed);
+  UPDATE traffic_hour SET sealed = 0 WHERE ts > (SELECT through - through % 3600 FROM traffic_sealed);
+  UPDATE traffic_day SET sealed = 0 WHERE ts > (SELECT through - through % 86400 FROM traffic_sealed);
   -- Per-user traffic per week (since the epoch, ending on Thursdays), summed from the day rows: the
   -- busiest users of a year read 52 rows each instead of 365. Pruned as far as the day rows, in
   -- whole weeks.
   CREATE TABLE traffic_week (
     ts INTEGER NOT NULL, server_id INTEGER NOT NULL, user TEXT NOT NULL,
-    bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
+    bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, sealed INTEGER NOT NULL,
     PRIMARY KEY (ts, server_id, user)
   ) WITHOUT ROWID;
   INSERT INTO traffic_week
-    SELECT (ts - 1) - (ts - 1) % 604800 + 604800, server_id, user, SUM(bytes_in), SUM(bytes_out)
+    SELECT (ts - 1) - (ts - 1) % 604800 + 604800, server_id, user, SUM(bytes_in), SUM(bytes_out),
+           (ts - 1) - (ts - 1) % 604800 + 604800 <= (SELECT through - through % 604800 FROM traffic_sealed)
     FROM traffic_day GROUP BY 1, 2, 3;
   INSERT INTO retention_state (table_name, kept_from, updated_at)
     SELECT 'traffic_week', kept_from - kept_from % 604800, updated_at FROM retention_state WHERE table_name = 'traffic_day';
-  -- One user's rows (a $user filter, a top N's chosen users) by seeking, not by walking every user's
-  -- rows on the time key. Covering: the byte counts come with the index, without a lookup per row.
-  CREATE INDEX traffic_minute_user ON traffic_minute (user, ts, bytes_in, bytes_out);
-  CREATE INDEX traffic_hour_user ON traffic_hour (user, ts, bytes_in, bytes_out);
-  CREATE INDEX traffic_day_user ON traffic_day (user, ts, bytes_in, bytes_out);
-  CREATE INDEX traffic_week_user ON traffic_week (user, ts, bytes_in, bytes_out);
+  CREATE INDEX traffic_minute_user ON traffic_minute (user, ts, bytes_in, bytes_out) WHERE sealed = 1;
+  CREATE INDEX traffic_hour_user ON traffic_hour (user, ts, bytes_in, bytes_out) WHERE sealed = 1;
+  CREATE INDEX traffic_day_user ON traffic_day (user, ts, bytes_in, bytes_out) WHERE sealed = 1;
+  CREATE INDEX traffic_week_user ON traffic_week (user, ts, bytes_in, bytes_out) WHERE sealed = 1;
   `,
   `
   -- Sessions overlapping a range are the open ones (sessions_live) and those ended since its start:

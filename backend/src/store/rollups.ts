@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './database';
 import { keptFrom } from './kept-from';
 import { prepared } from './prepared';
+import { sealRollups, sealedParams, sealedSql } from './sealed';
 import { DAY, HOUR, MINUTE, capacityTables, serverTrafficTables, trafficTables } from './series-tables';
 
 /**
@@ -44,41 +45,45 @@ const bucketSpans = (spans: Span[], widthS: number): Span[] =>
 const deltaEnd = (width: number) => `((ts - 1) - (ts - 1) % ${width} + ${width})`;
 const rawTraffic = `(${RAW_TRAFFIC})`;
 
-/** Adds (or with '-' takes away) the per-bucket sums of `rows` stamped in (@from, @to], per `key`. */
-const addSums = (table: string, width: number, rows: string, key: string, sign: '' | '-' = '') => `
-  INSERT INTO ${table} (ts, ${key}, bytes_in, bytes_out)
-  SELECT ${deltaEnd(width)}, ${key}, ${sign}SUM(bytes_in), ${sign}SUM(bytes_out)
-  FROM ${rows} WHERE ts > @from AND ts <= @to GROUP BY 1, ${key}
-  ON CONFLICT (ts, ${key}) DO UPDATE
-  SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`;
-
 /**
  * The two levels of traffic rollups: per server and user, and per server. A server's minutes are
  * summed from its users' minutes, just recomputed, so they never read raw rows a second time.
+ * Per-user rows carry their sealed flag (see sealed.ts).
  */
 const levels = [
-  { series: trafficTables, key: 'server_id, user', minuteSource: rawTraffic },
-  { series: serverTrafficTables, key: 'server_id', minuteSource: 'traffic_minute' },
-].map(({ series, key, minuteSource }) => {
-  const minute = series.rollups[series.rollups.length - 1].table;
-  const coarser = series.rollups.slice(0, -1);
-  return { series, minute, coarser, key, minuteSource };
-});
+  { series: trafficTables, key: 'server_id, user', minuteSource: rawTraffic, sealed: true },
+  { series: serverTrafficTables, key: 'server_id', minuteSource: 'traffic_minute', sealed: false },
+].map((level) => ({
+  ...level,
+  minute: level.series.rollups[level.series.rollups.length - 1].table,
+  coarser: level.series.rollups.slice(0, -1),
+}));
+
+type Level = (typeof levels)[number];
+
+/** Adds (or with '-' takes away) the per-bucket sums of `rows` stamped in (@from, @to], per the level's key. */
+const addSums = ({ key, sealed }: Level, table: string, width: number, rows: string, sign: '' | '-' = '') => `
+  INSERT INTO ${table} (ts, ${key}, bytes_in, bytes_out${sealed ? ', sealed' : ''})
+  SELECT ${deltaEnd(width)}, ${key}, ${sign}SUM(bytes_in), ${sign}SUM(bytes_out)
+         ${sealed ? `, ${sealedSql(deltaEnd(width), width)}` : ''}
+  FROM ${rows} WHERE ts > @from AND ts <= @to GROUP BY 1, ${key}
+  ON CONFLICT (ts, ${key}) DO UPDATE
+  SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`;
 
 // Minutes in (@from, @to] are recomputed from raw; hour, day and week sums are moved by the change
 // of their minutes (old minute rows out, new ones in), so a poll costs the rows of the minutes it
 // touched, not a rescan of the hour or day.
 const recomputeMinutes = [
-  ...levels.flatMap(({ minute, coarser, key }) =>
-    coarser.map(({ table, widthS }) => addSums(table, widthS, minute, key, '-'))
+  ...levels.flatMap((level) =>
+    level.coarser.map(({ table, widthS }) => addSums(level, table, widthS, level.minute, '-'))
   ),
-  ...levels.flatMap(({ minute, key, minuteSource }) => [
-    `DELETE FROM ${minute} WHERE ts > @from AND ts <= @to`,
-    addSums(minute, MINUTE, minuteSource, key),
+  ...levels.flatMap((level) => [
+    `DELETE FROM ${level.minute} WHERE ts > @from AND ts <= @to`,
+    addSums(level, level.minute, MINUTE, level.minuteSource),
   ]),
-  ...levels.flatMap(({ minute, coarser, key }) => [
-    ...coarser.map(({ table, widthS }) => addSums(table, widthS, minute, key)),
-    ...coarser.map(
+  ...levels.flatMap((level) => [
+    ...level.coarser.map(({ table, widthS }) => addSums(level, table, widthS, level.minute)),
+    ...level.coarser.map(
       ({ table, widthS }) =>
         `DELETE FROM ${table} WHERE ts > @from AND ts < @to + ${widthS} AND bytes_in = 0 AND bytes_out = 0`
     ),
@@ -89,8 +94,8 @@ const recomputeMinutes = [
 // recorded whole after it ended): they are added to the rollups, which hold everything else, and
 // then dropped like the rest of that time. Recomputing from raw there would lose what was pruned.
 const absorbLateRows = [
-  ...levels.flatMap(({ series, key }) =>
-    series.rollups.map(({ table, widthS }) => addSums(table, widthS, rawTraffic, key))
+  ...levels.flatMap((level) =>
+    level.series.rollups.map(({ table, widthS }) => addSums(level, table, widthS, rawTraffic))
   ),
   'DELETE FROM traffic WHERE ts > @from AND ts <= @to',
 ];
@@ -113,10 +118,12 @@ function rawMinuteRuns(db: Db, spans: Span[]): Span[] {
 
 function rollUpTraffic(db: Db, spans: Span[]): void {
   const pruned = keptFrom(db)[trafficTables.raw] ?? -Infinity;
+  const sealed = sealedParams(db);
   const recent: Span[] = [];
   for (const { from, to } of mergeSpans(spans)) {
     if (from <= pruned) {
-      absorbLateRows.forEach((sql) => prepared(db, sql).run({ from: from - 1, to: Math.min(to, pruned) }));
+      const span = { from: from - 1, to: Math.min(to, pruned), ...sealed };
+      absorbLateRows.forEach((sql) => prepared(db, sql).run(span));
     }
     if (to > pruned) {
       recent.push({ from: Math.max(from, pruned + 1), to });
@@ -125,7 +132,7 @@ function rollUpTraffic(db: Db, spans: Span[]): void {
   // Only minutes with raw rows can change: a late session spread over days touches a few of them,
   // and every other minute of those days keeps its rows untouched.
   for (const minutes of rawMinuteRuns(db, recent)) {
-    recomputeMinutes.forEach((sql) => prepared(db, sql).run(minutes));
+    recomputeMinutes.forEach((sql) => prepared(db, sql).run({ ...minutes, ...sealed }));
   }
 }
 
@@ -216,7 +223,8 @@ export function rollUp(db: Db): boolean {
       `INSERT INTO rollup_state (id, rolled_through) VALUES (1, @through)
        ON CONFLICT (id) DO UPDATE SET rolled_through = MAX(rolled_through, excluded.rolled_through)`
     ).run({ through });
-    return marked.last > through;
+    const moreToSeal = sealRollups(db, through);
+    return marked.last > through || moreToSeal;
   })();
 }
 
