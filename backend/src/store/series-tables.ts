@@ -70,9 +70,5 @@ export const capacityTables = seriesTables('capacity', 'start', 'server_id, pool
   'minute',
 ]);
 
-/** The rollup of `series` that is `widthS` wide. */
-export const rollupOf = (series: SeriesTables, widthS: number): RollupTable | undefined =>
-  series.rollups.find((rollup) => rollup.widthS === widthS);
-
 /** SQL that holds for the rows of `series` older than the time bound as `@from`. */
 export const olderThanFrom = (series: SeriesTables): string => (series.stamp === 'end' ? 'ts <= @from' : 'ts < @from');
