@@ -3,6 +3,7 @@ import type { ObservedSession } from '../../backend/src/model';
 import { tiles } from '../../backend/src/query/rollup-choice';
 import { tileRows } from '../../backend/src/query/traffic-source';
 import { rollUp, rolledUpThrough } from '../../backend/src/store/rollups';
+import { sealedThrough } from '../../backend/src/store/sealed';
 import { trafficTables } from '../../backend/src/store/series-tables';
 import { SessionStore } from '../../backend/src/store/session-store';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
@@ -70,7 +71,7 @@ describe('traffic read from day, hour, minute and raw rows', () => {
         );
         tracker.applySnapshot({ server, ts, sessions });
       }
-      if (++polls % 10 === 0 && ts <= lastRollUp) {
+      if (++polls % 4 === 0 && ts <= lastRollUp) {
         rollUp(store.db);
       }
     }
@@ -108,12 +109,16 @@ describe('traffic read from day, hour, minute and raw rows', () => {
     { queryType: 'traffic' as const, totals: period, groupBy: 'user' as const, topN: 2 },
   ]);
 
-  it('has rolled up all but the last minutes, which end between two whole minutes', () => {
+  it('has rolled up all but the last minutes, which end between two whole minutes, and sealed most of them', () => {
     const through = rolledUpThrough(store.db) as number;
     expect(through).toBeGreaterThan(lastRollUp - 10 * MINUTE);
     expect(through).toBeLessThanOrEqual(lastRollUp);
     const tables = tiles(ranges[0].from, end, trafficTables.rollups, through).map((tile) => tile.table);
     expect(tables).toEqual(['traffic_hour', 'traffic_day', 'traffic_hour', 'traffic_minute', null]);
+    // A user's reads take the sealed minutes by index and the last few rolled-up ones by time.
+    const sealed = sealedThrough(store.db);
+    expect(sealed).toBeLessThan(Math.floor(through / MINUTE) * MINUTE);
+    expect(sealed).toBeGreaterThan(through - 20 * MINUTE);
   });
 
   it('answers series at every bucket width exactly as the raw rows alone do', () => {
