@@ -60,6 +60,9 @@ export function sealRollups(db: Db, rolledThrough: number): boolean {
       to: sealedBound(to, widthS),
     });
   }
-  prepared(db, 'UPDATE traffic_sealed SET through = ?').run(to);
+  prepared(
+    db,
+    'INSERT INTO traffic_sealed (id, through) VALUES (1, @to) ON CONFLICT (id) DO UPDATE SET through = excluded.through'
+  ).run({ to });
   return target - to >= SEAL_EVERY_S;
 }
