@@ -21,5 +21,6 @@ COPY --from=build /app/backend/bin ./backend/bin
 COPY --from=build /app/backend/dist ./backend/dist
 VOLUME /var/lib/vpnscope
 EXPOSE 9234
-ENTRYPOINT ["node", "backend/bin/vpnscope.js"]
+# The script's #! line carries the V8 flags the service runs with.
+ENTRYPOINT ["backend/bin/vpnscope.js"]
 CMD ["serve"]

@@ -3,6 +3,7 @@
  * SQLite) at N clients. Each N runs in a fresh child process so its peak RSS is its own.
  *   npx ts-node --transpile-only bench/status-poll.ts            # N = 1,000, 10,000, 100,000
  *   npx ts-node --transpile-only bench/status-poll.ts --clients 10000 --polls 30
+ * The children run with the V8 flags of `vpnscope serve` (a single --clients run, with this process's).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +31,12 @@ interface Result {
 }
 
 const POLL_SECONDS = 10;
+
+/** The V8 flags `vpnscope serve` runs with: those on the #! line of its script. */
+function serviceNodeFlags(): string[] {
+  const shebang = fs.readFileSync(path.join(__dirname, '../backend/bin/vpnscope.js'), 'utf8').split('\n')[0];
+  return shebang.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 async function measure(clients: number, polls: number): Promise<Result> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpnscope-bench-'));
@@ -107,10 +114,11 @@ async function main(): Promise<void> {
     return;
   }
   const rows: Result[] = [];
+  const flags = serviceNodeFlags();
   for (const n of [1_000, 10_000, 100_000]) {
     const output = execFileSync(
       process.execPath,
-      [...process.execArgv, __filename, '--clients', String(n), '--polls', String(n >= 100_000 ? 10 : polls)],
+      [...flags, ...process.execArgv, __filename, '--clients', String(n), '--polls', String(n >= 100_000 ? 10 : polls)],
       {
         encoding: 'utf8',
         maxBuffer: 1 << 20,
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
     );
     rows.push(JSON.parse(output.trim().split('\n').pop() as string) as Result);
   }
-  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+  console.log(`node ${process.version} ${flags.join(' ')}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
   console.log(
     '| clients | polls | first poll (ms) | median poll (ms) | p95 poll (ms) | median CPU per poll (ms) | µs per client (median) | peak RSS (MiB) |'
   );

@@ -33,7 +33,7 @@ describe('RowBatch on a real SQLite file', () => {
     const update = new RowBatch(
       db,
       2,
-      (values) => `WITH v (a, b) AS (${values}) UPDATE pairs SET b = v.b FROM v WHERE pairs.a = v.a`
+      (values) => `UPDATE pairs SET b = v.column2 FROM (${values}) v WHERE pairs.a = v.column1`
     );
     update.run(flat(rows.filter(([a]) => a % 3 === 0).map(([a]): [number, number] => [a, -a])));
     expect(stored()).toEqual(rows.map(([a]) => [a, a % 3 === 0 ? -a : 0]));
