@@ -5,20 +5,16 @@ import { rolledUpThrough } from '../store/rollups';
 import { sealedThrough } from '../store/sealed';
 import { trafficTables } from '../store/series-tables';
 import { splitSealed, tiles, type Tile } from './rollup-choice';
+import { distinctUsersCte } from './distinct-users';
 import { busiest } from './traffic-groups';
 import { tileParams, tileRows, trafficSlices, type TrafficSelection, type TrafficSlice } from './traffic-source';
 
 /**
- * Every user with a sealed row in rollup `table`, one index seek each (SQLite has no skip-scan
- * without ANALYZE's statistics): IN over this list reads the (user, ts) index user by user, so the
+ * Every user with a sealed row in rollup `table`, one index seek each: IN over this list reads the (user, ts) index user by user, so the
  * sums per user come out in order and need no sort.
  */
-const everyUserOf = (table: string): string => `(
-  WITH RECURSIVE listed(user) AS (
-    SELECT MIN(user) FROM ${table} WHERE sealed = 1
-    UNION ALL SELECT (SELECT MIN(user) FROM ${table} WHERE user > listed.user AND sealed = 1) FROM listed
-    WHERE listed.user IS NOT NULL
-  ) SELECT user FROM listed)`;
+const everyUserOf = (table: string): string =>
+  `(WITH RECURSIVE ${distinctUsersCte('listed', table, 'sealed = 1')} SELECT user FROM listed)`;
 
 /**
  * From how many buckets of its table a sealed tile is summed user by user rather than in time

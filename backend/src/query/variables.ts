@@ -1,5 +1,6 @@
 import type { DataFrameJSON, VariableQuery } from '../contract';
 import { filterParams, overlappingSessions, serverMatches, serverNameMatches } from './filters';
+import { distinctUsersCte } from './distinct-users';
 import { field, frame, shown } from './frames';
 import type { QueryContext } from './query-context';
 import { prepared } from '../store/prepared';
@@ -10,11 +11,7 @@ import { prepared } from '../store/prepared';
  * one seek for the ended ones and one for the open ones.
  */
 const usersSql = `
-  WITH RECURSIVE seen(user) AS (
-    SELECT MIN(user) FROM sessions
-    UNION ALL
-    SELECT (SELECT MIN(user) FROM sessions WHERE user > seen.user) FROM seen WHERE seen.user IS NOT NULL
-  ),
+  WITH RECURSIVE ${distinctUsersCte('seen', 'sessions')},
   asked(id) AS (SELECT id FROM servers WHERE ${serverNameMatches('name')})
   SELECT user AS value FROM seen u
   WHERE user IS NOT NULL

@@ -167,10 +167,8 @@ export class SessionStore {
       events.push({ ts: endedAt, kind: 'disconnect', user: session.user, detail: endReason });
       // A mark per slice, not one over the session's whole life: rollUp then recomputes only the
       // minutes the session's bytes landed in, not every densely polled minute in between.
-      for (const slice of slices) {
-        s.insertTraffic.run(sessionId, slice.ts, slice.bytesIn, slice.bytesOut);
-        s.markForRollup.run(slice.ts, slice.ts);
-      }
+      this.trafficRows.run(slices.flatMap((slice) => [sessionId, slice.ts, slice.bytesIn, slice.bytesOut]));
+      slices.forEach((slice) => s.markForRollup.run(slice.ts, slice.ts));
       s.endSession.run({ id: sessionId, ts: endedAt, reason: endReason });
       events.forEach((event) => s.insertEvent.run(eventParams(serverId, event)));
       return { slices, events };
@@ -188,6 +186,8 @@ export class SessionStore {
   private writePoll(serverId: number, ts: number, diff: SnapshotDiff, capacity: CapacitySample): LiveSession[] {
     const s = this.statements;
     const opened: LiveSession[] = [];
+    const counters: number[] = [];
+    const traffic: number[] = [];
     for (const { observed, countFromZero } of diff.opened) {
       const { id } = s.insertSession.get(sessionParams(serverId, observed)) as { id: number };
       s.upsertCounters.run(id, ts, observed.bytesIn, observed.bytesOut);
@@ -204,7 +204,7 @@ export class SessionStore {
         details,
       });
       if (countFromZero && (observed.bytesIn > 0 || observed.bytesOut > 0)) {
-        s.insertTraffic.run(id, ts, observed.bytesIn, observed.bytesOut);
+        traffic.push(id, ts, observed.bytesIn, observed.bytesOut);
       }
       s.insertEvent.run(
         eventParams(serverId, {
@@ -215,8 +215,6 @@ export class SessionStore {
         })
       );
     }
-    const counters: number[] = [];
-    const traffic: number[] = [];
     for (const { live, observed, deltaIn, deltaOut, detailsChanged } of diff.continued) {
       if (detailsChanged) {
         s.updateDetails.run({ id: live.id, ...sessionColumns(observed) });
@@ -333,7 +331,6 @@ function prepare(db: Db) {
       UPDATE sessions SET app = @app, app_version = @appVersion, platform = @platform,
         platform_version = @platformVersion, client_version = @clientVersion
       WHERE id = @id`),
-    insertTraffic: statement(INSERT_TRAFFIC('VALUES (?, ?, ?, ?)')),
     insertCapacity: statement(`
       INSERT INTO capacity (server_id, pool, ts, used, size) VALUES (@serverId, @pool, @ts, @used, @size)
       ON CONFLICT (server_id, pool, ts) DO UPDATE SET used = excluded.used, size = excluded.size`),
