@@ -1,7 +1,7 @@
 import type { DataFrameJSON } from '../../backend/src/contract';
 import type { ObservedSession } from '../../backend/src/model';
 import { tiles } from '../../backend/src/query/rollup-choice';
-import { tileRows } from '../../backend/src/query/traffic-source';
+import { bucketBySeekSql, tileRows } from '../../backend/src/query/traffic-source';
 import { rollUp, rolledUpThrough } from '../../backend/src/store/rollups';
 import { sealedThrough } from '../../backend/src/store/sealed';
 import { trafficTables } from '../../backend/src/store/series-tables';
@@ -100,6 +100,8 @@ describe('traffic read from day, hour, minute and raw rows', () => {
     { queryType: 'traffic', groupBy: 'user', topN: 2, unit: 'volume' },
     { queryType: 'traffic', groupBy: 'user', topN: 1, direction: 'out' },
     { queryType: 'traffic', groupBy: 'user', user: 'ann' },
+    { queryType: 'traffic', groupBy: 'server', user: 'ann' },
+    { queryType: 'traffic', groupBy: 'none', user: 'bob', server: 'udp1194', direction: 'out' },
     { queryType: 'traffic', groupBy: 'server', user: 'ann,eve', direction: 'in' },
     { queryType: 'traffic', groupBy: 'user', server: 'tcp443', topN: 1, unit: 'volume' },
   ];
@@ -196,6 +198,18 @@ describe('traffic read from day, hour, minute and raw rows', () => {
       expect((plan as Array<{ detail: string }>).map((step) => step.detail)).toContain(
         `SEARCH ${table} USING COVERING INDEX ${table}_user (user=? AND ts>? AND ts<?)`
       );
+    }
+  });
+  it('sums one user’s sealed rows bucket by bucket, seeking each bucket without sorting the rows', () => {
+    const selection = { after: 0, until: 1, widthS: 420, groupBy: 'user' as const, server: null, user: '["ann"]' };
+    for (const { table } of trafficTables.rollups) {
+      const sql = bucketBySeekSql(table, 0, selection);
+      const plan = store.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ after0: 0, until0: 1, width: 420, user: '["ann"]' });
+      const steps = (plan as Array<{ detail: string }>).map((step) => step.detail);
+      expect(steps).toContain(`SEARCH t USING COVERING INDEX ${table}_user (user=? AND ts>? AND ts<?)`);
+      expect(steps).not.toContain('USE TEMP B-TREE FOR GROUP BY');
     }
   });
 });

@@ -27,15 +27,15 @@ export function groupTraffic(
   slotOf: (bucket: number) => number
 ): GroupTraffic[] {
   const groups = new Map<string, GroupTraffic>(groupBy === 'none' ? [['', idle('', slotCount)]] : []);
-  for (const slice of slices) {
-    let traffic = groups.get(slice.group);
+  for (const [bucket, group, bytesIn, bytesOut] of slices) {
+    let traffic = groups.get(group);
     if (!traffic) {
-      traffic = idle(slice.group, slotCount);
-      groups.set(slice.group, traffic);
+      traffic = idle(group, slotCount);
+      groups.set(group, traffic);
     }
-    const slot = slotOf(slice.bucket);
-    traffic.bytesIn[slot] += slice.bytesIn;
-    traffic.bytesOut[slot] += slice.bytesOut;
+    const slot = slotOf(bucket);
+    traffic.bytesIn[slot] += bytesIn;
+    traffic.bytesOut[slot] += bytesOut;
   }
   return [...groups.values()];
 }

@@ -16,14 +16,12 @@ import { listedIn, serverNameMatches } from './filters';
 
 export type TrafficGrouping = 'none' | 'server' | 'user';
 
-export interface TrafficSlice {
-  /** Grouping is applied after the buckets are summed, so a bucket start is unix seconds. */
-  bucket: number;
-  /** Server name, user name, or '' when not grouped. */
-  group: string;
-  bytesIn: number;
-  bytesOut: number;
-}
+/**
+ * Bytes in and out of one group in one bucket (its start, unix seconds); the group is a server
+ * name, a user name, or '' when not grouped. A tuple, as SQLite hands the row over: a read returns
+ * thousands of them, and an object per row costs as much again as the row.
+ */
+export type TrafficSlice = [bucket: number, group: string, bytesIn: number, bytesOut: number];
 
 export interface TrafficSelection {
   /** Deltas stamped in (after, until] are read, in buckets of `widthS`; see `deltaGrid`. */
@@ -76,6 +74,46 @@ export function tileRows(tile: Tile, index: number, selection: TrafficSelection,
           WHERE ${tileWhere(index, selection, 'ts', 'server_id', 'user')}${tile.sealed ? ' AND sealed = 1' : ''}`;
 }
 
+/** The selection names exactly one user (the `@user` list holds one name). */
+const namesOneUser = (selection: TrafficSelection): boolean =>
+  selection.user !== null && (JSON.parse(selection.user) as string[]).length === 1;
+
+const groupColumn: Record<TrafficGrouping, string> = { none: "''", server: 'server_id', user: 'user' };
+
+/** A tile's rows summed per bucket and group, as (bucket, grp, bytesIn, bytesOut). */
+function tileSumsSql(tile: Tile, index: number, selection: TrafficSelection): string {
+  return `SELECT ${deltaBucketSql('ts')} AS bucket, ${groupColumn[selection.groupBy]} AS grp,
+                 SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
+          FROM (${tileRows(tile, index, selection, levelOf(selection))}) GROUP BY bucket, grp`;
+}
+
+/**
+ * The same for tile `index`, a sealed one of one user's rollup `table`, bucket by bucket: one seek per bucket on the
+ * (user, ts) index. SQLite cannot tell that a row's bucket follows its time, so summing the rows
+ * as they come sorts them all by bucket first; here the buckets come in order and no row is
+ * sorted (10 users' week of minutes in 7-minute buckets: 43 → 26 ms on the year data set).
+ */
+export function bucketBySeekSql(table: string, index: number, selection: TrafficSelection): string {
+  const [after, until, starts] = [`@after${index}`, `@until${index}`, `starts${index}`];
+  // `=`, not IN: with an IN list SQLite would rather build a throwaway index than seek per bucket.
+  const theUser = '(SELECT value FROM json_each(@user))';
+  const where = [
+    `t.user = ${theUser}`,
+    `t.ts > MAX(b.start, ${after}) AND t.ts <= MIN(b.start + @width, ${until}) AND t.sealed = 1`,
+    ...(selection.server === null
+      ? []
+      : [`t.server_id IN (SELECT id FROM servers WHERE ${listedIn('name', 'server')})`]),
+  ].join(' AND ');
+  const grp = { none: "''", server: 't.server_id', user: theUser }[selection.groupBy];
+  return `SELECT * FROM (
+            WITH RECURSIVE ${starts}(start) AS (
+              SELECT ${after} - ${after} % @width UNION ALL
+              SELECT start + @width FROM ${starts} WHERE start + @width < ${until})
+            SELECT b.start AS bucket, ${grp} AS grp, SUM(t.bytes_in) AS bytesIn, SUM(t.bytes_out) AS bytesOut
+            FROM (SELECT start FROM ${starts} ORDER BY start) b JOIN ${table} t ON ${where}
+            GROUP BY b.start${selection.groupBy === 'server' ? ', t.server_id' : ''})`;
+}
+
 /** The bounds of each tile, as tileRows binds them. */
 export const tileParams = (tileList: readonly Tile[]): Record<string, number> =>
   Object.fromEntries(
@@ -85,20 +123,25 @@ export const tileParams = (tileList: readonly Tile[]): Record<string, number> =>
     ])
   );
 
-const groupColumn: Record<TrafficGrouping, string> = { none: "''", server: 'server_id', user: 'user' };
-
+/**
+ * Each tile summed on its own: a bucket cut by a tile's edge comes as two slices, which
+ * groupTraffic adds up like any others.
+ */
 function slicesSql(selection: TrafficSelection, tileList: readonly Tile[]): string {
-  const rows = tileList.map((tile, index) => tileRows(tile, index, selection, levelOf(selection))).join(' UNION ALL ');
-  const sums = `
-    SELECT ${deltaBucketSql('ts')} AS bucket, ${groupColumn[selection.groupBy]} AS grp,
-           SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut
-    FROM (${rows}) GROUP BY bucket, grp`;
+  const bySeek = namesOneUser(selection);
+  const sums = tileList
+    .map((tile, index) =>
+      bySeek && tile.sealed && tile.table !== null
+        ? bucketBySeekSql(tile.table, index, selection)
+        : tileSumsSql(tile, index, selection)
+    )
+    .join(' UNION ALL ');
   return selection.groupBy === 'server'
-    ? `SELECT t.bucket, s.name AS "group", t.bytesIn, t.bytesOut FROM (${sums}) t JOIN servers s ON s.id = t.grp`
-    : `SELECT bucket, grp AS "group", bytesIn, bytesOut FROM (${sums})`;
+    ? `SELECT t.bucket, s.name, t.bytesIn, t.bytesOut FROM (${sums}) t JOIN servers s ON s.id = t.grp`
+    : sums;
 }
 
-/** Bytes in and out per bucket and group. */
+/** Bytes in and out per bucket and group; a bucket and group may come in more than one slice. */
 export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice[] {
   const { after, until, widthS, server, user } = selection;
   // Only tables whose buckets fit whole in the query's can answer it.
@@ -110,7 +153,7 @@ export function trafficSlices(db: Db, selection: TrafficSelection): TrafficSlice
     return [];
   }
   const params = { ...tileParams(tileList), width: widthS, server, user };
-  return prepared(db, slicesSql(selection, tileList)).all(params) as TrafficSlice[];
+  return prepared(db, slicesSql(selection, tileList)).raw(true).all(params) as TrafficSlice[];
 }
 
 /** How many recent polls to look behind; a few are enough to see the poll interval. */
