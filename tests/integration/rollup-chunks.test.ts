@@ -1,7 +1,7 @@
 import type { Db } from '../../backend/src/store/database';
 import { rollUp, rolledUpThrough } from '../../backend/src/store/rollups';
 import { framesFor } from '../support/query-frames';
-import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
+import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums, longRowsAndDaySums } from '../support/rollup-sums';
 import { addPolls, addServer, addSession, at, openTestDatabase, type TestDatabase } from '../support/seed-db';
 
 const DAY = 86_400;
@@ -78,15 +78,15 @@ describe('rolling up two days written before rollups existed', () => {
     expect(peaks.get()).toEqual({ n: 49, low: 3, high: 3 }); // the sample at `end` opens a 49th hour
   });
 
-  it('ends with per-server rollups equal to the sums of the per-user ones, and week rows to the days', () => {
+  it('ends with per-server rollups equal to the sums of the per-user ones, and (four-)week rows to the days', () => {
     for (const level of ROLLUP_LEVELS) {
       const { perServer, userSums } = serverRollupsAndUserSums(store.db, level);
       expect(perServer).toEqual(userSums);
       expect(perServer.length).toBeGreaterThan(0);
     }
-    const { weeks, daySums } = weekRowsAndDaySums(store.db);
-    expect(weeks).toEqual(daySums);
-    expect(weeks.length).toBeGreaterThan(0);
+    const { long, daySums } = longRowsAndDaySums(store.db);
+    expect(long).toEqual(daySums);
+    expect(long.length).toBeGreaterThan(0);
   });
 
   it('seals the backlog in bounded calls too, up to a few minutes before its end', () => {

@@ -68,12 +68,21 @@ describe('upgrading a database to per-server traffic rollups', () => {
     ]);
   });
 
-  it('marks the new rollups as pruned as far as their twins, week rows from the week before the days', () => {
+  it('fills the per-user four-week rows with the week rows summed per four weeks of the epoch', () => {
+    expect(db.prepare('SELECT * FROM traffic_four_weeks ORDER BY ts, server_id, user').all()).toEqual([
+      { ts: 2419200, server_id: 1, user: 'alice', bytes_in: 1005, bytes_out: 105, sealed: 0 },
+      { ts: 2419200, server_id: 1, user: 'bob', bytes_in: 2000, bytes_out: 200, sealed: 0 },
+      { ts: 2419200, server_id: 2, user: 'alice', bytes_in: 9, bytes_out: 9, sealed: 0 },
+    ]);
+  });
+
+  it('marks the new rollups as pruned as far as their twins, (four-)week rows from the (four) weeks before the days', () => {
     const kept = db.prepare(
       "SELECT table_name, kept_from FROM retention_state WHERE table_name LIKE 'traffic_%' ORDER BY table_name"
     );
     expect(kept.all()).toEqual([
       { table_name: 'traffic_day', kept_from: 691200 },
+      { table_name: 'traffic_four_weeks', kept_from: 0 },
       { table_name: 'traffic_hour', kept_from: 86400 },
       { table_name: 'traffic_minute', kept_from: 1000 },
       { table_name: 'traffic_server_day', kept_from: 691200 },
@@ -104,7 +113,7 @@ describe('upgrading a database to per-server traffic rollups', () => {
   });
 
   it('finds one user’s sealed rollup rows through an index on the user', () => {
-    for (const table of ['traffic_minute', 'traffic_hour', 'traffic_day', 'traffic_week']) {
+    for (const table of ['traffic_minute', 'traffic_hour', 'traffic_day', 'traffic_week', 'traffic_four_weeks']) {
       const plan = db
         .prepare(
           `EXPLAIN QUERY PLAN SELECT SUM(bytes_in) FROM ${table} WHERE user = 'bob' AND ts > 0 AND ts <= 90000 AND sealed = 1`

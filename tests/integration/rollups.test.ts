@@ -5,7 +5,7 @@ import { rollUp } from '../../backend/src/store/rollups';
 import { SessionTracker } from '../../backend/src/tracker/session-tracker';
 import type { ObservedSession } from '../../backend/src/model';
 import { framesFor } from '../support/query-frames';
-import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums, weekRowsAndDaySums } from '../support/rollup-sums';
+import { ROLLUP_LEVELS, misSealedRows, serverRollupsAndUserSums, longRowsAndDaySums } from '../support/rollup-sums';
 import { makeTempDir } from '../support/temp-dir';
 
 /** Raw deltas with their session's server and user, as ground truth for the rollups. */
@@ -123,10 +123,10 @@ describe('rollups on a real SQLite file', () => {
     }
   });
 
-  it('keeps per-user week rows equal to the day rows summed per week', () => {
-    const { weeks, daySums } = weekRowsAndDaySums(db);
-    expect(weeks).toEqual(daySums);
-    expect(weeks.length).toBeGreaterThanOrEqual(4);
+  it('keeps per-user week and four-week rows equal to the day rows summed per week and four weeks', () => {
+    const { long, daySums } = longRowsAndDaySums(db);
+    expect(long).toEqual(daySums);
+    expect(long.length).toBeGreaterThanOrEqual(6);
   });
 
   it('seals per-user rows up to a few minutes ago, the late session’s rows included', () => {

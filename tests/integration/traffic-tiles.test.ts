@@ -214,7 +214,7 @@ describe('traffic read from day, hour, minute and raw rows', () => {
   });
 });
 
-describe('the busiest users over a year of day and week rows', () => {
+describe('the busiest users over a year of day, week and four-week rows', () => {
   let store: TestDatabase;
   const DAY = 86_400;
   const firstDay = at('2024-01-01T00:00:00Z');
@@ -224,7 +224,7 @@ describe('the busiest users over a year of day and week rows', () => {
     store = openTestDatabase();
     const { db } = store;
     const servers = [addServer(db, 'udp1194', { lastPollAt: now }), addServer(db, 'tcp443', { lastPollAt: now })];
-    // Sealed up to the last midnight: the busiest users are summed user by user from the week rows.
+    // Sealed up to the last midnight: the busiest users are summed user by user from the (four-)week rows.
     const day = db.prepare('INSERT INTO traffic_day VALUES (?, ?, ?, ?, ?, 1)');
     const hour = db.prepare('INSERT INTO traffic_hour VALUES (?, ?, ?, ?, ?, 0)');
     // cem and dag move the same in total; fay only in the last hours; gus only early on.
@@ -250,19 +250,22 @@ describe('the busiest users over a year of day and week rows', () => {
         hour.run(firstDay + 400 * DAY + h * 3_600, servers[0], 'fay', 9_000, 9_000);
         hour.run(firstDay + 400 * DAY + h * 3_600, servers[1], 'ann', 100, 100);
       }
-      db.prepare(
-        `INSERT INTO traffic_week SELECT (ts - 1) - (ts - 1) % 604800 + 604800 AS week, server_id, user, SUM(bytes_in),
-                SUM(bytes_out), (ts - 1) - (ts - 1) % 604800 + 604800 <= @sealed FROM traffic_day GROUP BY 1, 2, 3`
-      ).run({ sealed: firstDay + 400 * DAY });
+      for (const { table, widthS } of trafficTables.rollups.filter((rollup) => rollup.widthS > DAY)) {
+        db.prepare(
+          `INSERT INTO ${table} SELECT (ts - 1) - (ts - 1) % @width + @width AS bucket, server_id, user, SUM(bytes_in),
+                  SUM(bytes_out), (ts - 1) - (ts - 1) % @width + @width <= @sealed FROM traffic_day GROUP BY 1, 2, 3`
+        ).run({ width: widthS, sealed: firstDay + 400 * DAY });
+      }
       db.prepare('INSERT INTO rollup_state (id, rolled_through) VALUES (1, ?)').run(now);
       db.prepare('UPDATE traffic_sealed SET through = ?').run(firstDay + 400 * DAY);
     })();
   });
   afterAll(() => store.close());
 
-  it('ranks users over week, day and hour rows as all users’ series would', () => {
+  it('ranks users over four-week, week, day and hour rows as all users’ series would', () => {
     // Day buckets: the hour rows here are only those of the last, unfinished day. The busiest users
-    // are summed from week rows (user by user from 28 weeks on), day rows at the edges, hour rows.
+    // are summed from four-week and week rows (user by user from 28 buckets on), day rows at the
+    // edges, hour rows.
     for (const fromDay of [0, 2, 150, 300, 390]) {
       for (const direction of ['in', 'out', 'both'] as const) {
         for (const topN of [1, 2, 3, 4]) {

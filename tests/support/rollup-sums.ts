@@ -1,4 +1,5 @@
 import type { Db } from '../../backend/src/store/database';
+import { DAY, trafficTables } from '../../backend/src/store/series-tables';
 
 export const ROLLUP_LEVELS = ['minute', 'hour', 'day'] as const;
 
@@ -18,16 +19,23 @@ export function serverRollupsAndUserSums(
   };
 }
 
-/** The per-user week rows, and what they must be: the day rows summed per week. */
-export function weekRowsAndDaySums(db: Db): { weeks: unknown[]; daySums: unknown[] } {
+/**
+ * The per-user rows of the rollups coarser than a day (weeks, four weeks), and what they must be:
+ * the day rows summed per bucket of each.
+ */
+export function longRowsAndDaySums(db: Db): { long: unknown[]; daySums: unknown[] } {
+  const coarser = trafficTables.rollups.filter(({ widthS }) => widthS > DAY);
+  const rows = (sql: (table: string, width: number) => string) =>
+    coarser.flatMap(({ table, widthS }) => db.prepare(sql(table, widthS)).all());
   return {
-    weeks: db.prepare('SELECT ts, server_id, user, bytes_in, bytes_out FROM traffic_week ORDER BY 1, 2, 3').all(),
-    daySums: db
-      .prepare(
-        `SELECT (ts - 1) - (ts - 1) % 604800 + 604800 AS ts, server_id, user, SUM(bytes_in) AS bytes_in,
-                SUM(bytes_out) AS bytes_out FROM traffic_day GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
-      )
-      .all(),
+    long: rows(
+      (table) => `SELECT '${table}' AS tbl, ts, server_id, user, bytes_in, bytes_out FROM ${table} ORDER BY 2, 3, 4`
+    ),
+    daySums: rows(
+      (table, width) =>
+        `SELECT '${table}' AS tbl, (ts - 1) - (ts - 1) % ${width} + ${width} AS ts, server_id, user,
+                SUM(bytes_in) AS bytes_in, SUM(bytes_out) AS bytes_out FROM traffic_day GROUP BY 2, 3, 4 ORDER BY 2, 3, 4`
+    ),
   };
 }
 
@@ -36,12 +44,10 @@ export function weekRowsAndDaySums(db: Db): { weeks: unknown[]; daySums: unknown
  * its `through`, floored to each table's buckets), and how many rows are sealed.
  */
 export function misSealedRows(db: Db): { wrong: unknown[]; sealedRows: number } {
-  const widths = { minute: 60, hour: 3_600, day: 86_400, week: 604_800 };
   const { through } = db.prepare('SELECT through FROM traffic_sealed').get() as { through: number };
   let sealedRows = 0;
-  const wrong = Object.entries(widths).flatMap(([level, width]) => {
+  const wrong = trafficTables.rollups.flatMap(({ table, widthS: width }) => {
     const bound = Math.floor(through / width) * width;
-    const table = `traffic_${level}`;
     sealedRows += (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE sealed = 1`).get() as { n: number }).n;
     return db.prepare(`SELECT '${table}' AS tbl, ts, user, sealed FROM ${table} WHERE sealed <> (ts <= ?)`).all(bound);
   });

@@ -252,4 +252,22 @@ export const migrations: readonly string[] = [
   CREATE INDEX sessions_reversed ON sessions (ended_at) WHERE ended_at < started_at;
   ${SESSION_CLIENTS_SCHEMA}
   `,
+  `
+  -- Per-user traffic per four weeks (since the epoch), summed from the week rows: the busiest users
+  -- of a year read 13 rows each instead of 52 (2,000 users: the ranking's 106k week rows take
+  -- 22 ms). Sealed, indexed and pruned like the week rows, in whole four weeks.
+  CREATE TABLE traffic_four_weeks (
+    ts INTEGER NOT NULL, server_id INTEGER NOT NULL, user TEXT NOT NULL,
+    bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, sealed INTEGER NOT NULL,
+    PRIMARY KEY (ts, server_id, user)
+  ) WITHOUT ROWID;
+  INSERT INTO traffic_four_weeks
+    SELECT (ts - 1) - (ts - 1) % 2419200 + 2419200, server_id, user, SUM(bytes_in), SUM(bytes_out),
+           (ts - 1) - (ts - 1) % 2419200 + 2419200 <= (SELECT through - through % 2419200 FROM traffic_sealed)
+    FROM traffic_week GROUP BY 1, 2, 3;
+  INSERT INTO retention_state (table_name, kept_from, updated_at)
+    SELECT 'traffic_four_weeks', kept_from - kept_from % 2419200, updated_at FROM retention_state
+    WHERE table_name = 'traffic_week';
+  CREATE INDEX traffic_four_weeks_user ON traffic_four_weeks (user, ts, bytes_in, bytes_out) WHERE sealed = 1;
+  `,
 ];

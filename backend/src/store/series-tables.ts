@@ -1,6 +1,6 @@
 /**
  * The tables of each time series the store keeps: the raw rows polls write, and their rollups
- * per minute, hour and day, and for per-user traffic per week (see rollups.ts). Retention, rollUp
+ * per minute, hour and day, and for per-user traffic per week and four weeks (see rollups.ts). Retention, rollUp
  * and the query layer all walk these.
  */
 
@@ -10,7 +10,7 @@ export const DAY = 86_400;
 /** Weeks since the epoch (from Thursday): only ever summed whole, never shown as calendar weeks. */
 export const WEEK = 7 * DAY;
 
-const widths = { week: WEEK, day: DAY, hour: HOUR, minute: MINUTE };
+const widths = { four_weeks: 4 * WEEK, week: WEEK, day: DAY, hour: HOUR, minute: MINUTE };
 
 export interface RollupTable {
   widthS: number;
@@ -46,10 +46,11 @@ const seriesTables = (
 });
 
 /**
- * Traffic per server and user. The week rows are there for totals over months (the busiest users
- * of a year: 52 rows per user and server instead of 365).
+ * Traffic per server and user. The week and four-week rows are there for totals over months (the
+ * busiest users of a year: 13 rows per user and server instead of 365).
  */
 export const trafficTables = seriesTables('traffic', 'end', 'ts, server_id, user', 'traffic', [
+  'four_weeks',
   'week',
   'day',
   'hour',
