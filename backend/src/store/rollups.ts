@@ -138,21 +138,52 @@ function rollUpTraffic(db: Db, spans: Span[]): void {
 
 // A maximum cannot be moved by a difference, so capacity buckets are recomputed from the next finer
 // table; there are only a few pools, so a day is 24 hour rows and an hour 60 minute rows per pool.
-// Buckets whose finer rows retention has deleted find none and are left as they are.
+// Buckets whose finer rows retention has deleted find none and are left as they are. The rollup
+// tables are keyed (server_id, pool, ts) with no index on time, so a bucket is sought pool by pool:
+// a range on `ts` alone would scan every row the table keeps (a year of hours) at every rollUp.
 const capacityStep = (table: string, source: string, width: number, usedColumn: string) => `
   INSERT OR REPLACE INTO ${table} (server_id, pool, ts, max_used, size)
   SELECT server_id, pool, ts - ts % ${width}, MAX(${usedColumn}), MAX(size)
-  FROM ${source} WHERE ts >= @from AND ts < @to GROUP BY 1, 2, 3`;
+  FROM ${source} WHERE server_id = @serverId AND pool = @pool AND ts >= @from AND ts < @to GROUP BY 3`;
 
 const capacitySteps = [
-  { widthS: MINUTE, sql: capacityStep('capacity_minute', 'capacity', MINUTE, 'used') },
-  { widthS: HOUR, sql: capacityStep('capacity_hour', 'capacity_minute', HOUR, 'max_used') },
-  { widthS: DAY, sql: capacityStep('capacity_day', 'capacity_hour', DAY, 'max_used') },
+  { widthS: MINUTE, source: capacityTables.raw, sql: capacityStep('capacity_minute', 'capacity', MINUTE, 'used') },
+  { widthS: HOUR, source: 'capacity_minute', sql: capacityStep('capacity_hour', 'capacity_minute', HOUR, 'max_used') },
+  { widthS: DAY, source: 'capacity_hour', sql: capacityStep('capacity_day', 'capacity_hour', DAY, 'max_used') },
 ];
 
+type PoolKey = { serverId: number; pool: string };
+
+/**
+ * The pools `table` holds rows of, two seeks per pool along its (server_id, pool, ts) key. Not one
+ * `(server_id, pool) > (?, ?)`: SQLite seeks that on server_id alone and walks the pool's rows.
+ */
+function poolsIn(db: Db, table: string): PoolKey[] {
+  const samePool = prepared(
+    db,
+    `SELECT server_id AS serverId, pool FROM ${table} WHERE server_id = @serverId AND pool > @pool ORDER BY pool LIMIT 1`
+  );
+  const nextServer = prepared(
+    db,
+    `SELECT server_id AS serverId, pool FROM ${table} WHERE server_id > @serverId ORDER BY server_id, pool LIMIT 1`
+  );
+  const pools: PoolKey[] = [];
+  for (let at: PoolKey = { serverId: Number.MIN_SAFE_INTEGER, pool: '' }; ;) {
+    const next = (samePool.get(at) ?? nextServer.get(at)) as PoolKey | undefined;
+    if (next === undefined) {
+      return pools;
+    }
+    pools.push(next);
+    at = next;
+  }
+}
+
 function rollUpCapacity(db: Db, spans: Span[]): void {
-  for (const { widthS, sql } of capacitySteps) {
-    bucketSpans(spans, widthS).forEach((span) => prepared(db, sql).run(span));
+  for (const { widthS, source, sql } of capacitySteps) {
+    const pools = poolsIn(db, source);
+    for (const span of bucketSpans(spans, widthS)) {
+      pools.forEach((pool) => prepared(db, sql).run({ ...span, ...pool }));
+    }
   }
 }
 
