@@ -14,9 +14,15 @@
  * end is known to within a poll interval; a session that would begin and end between two polls
  * (vpnscope would never see it) is stretched to the next poll, so the sessions table, kept all
  * year, still holds every session; and the bytes a session moves after its last poll are lost
- * (as at any cadence, but more of them), so old hours hold somewhat less traffic. Each hour of
- * polls is one transaction (see simulate-year.ts) and rollUp() runs every --rollup-every
- * seconds rather than every 10 s: both leave the same rows and save most of the build time.
+ * (as at any cadence, but more of them), so old hours hold somewhat less traffic. Each UTC day
+ * of polls is one transaction (the store's transactions nest as savepoints, retention's hourly steps
+ * included) and rollUp() runs every --rollup-every seconds (default an hour of simulated time)
+ * rather than every 10 s: both leave the same rows (a 14-day build: identical row counts and
+ * byte sums of every table) and save most of the build time. The build runs with
+ * synchronous=OFF (a crash means building again, nothing is lost that matters) and a 1 GiB page
+ * cache: the user-ordered indexes (sealed rollups, events, sessions) take a page per user at
+ * every write, and with SQLite's 2 MiB default most of those came from the file. Together with
+ * the daily commit, a 60-day build of 30-minute polls went from 150 s to 73 s.
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +33,9 @@ import { openDatabase, type Db } from '../backend/src/store/database';
 import { SessionStore } from '../backend/src/store/session-store';
 import { SessionTracker } from '../backend/src/tracker/session-tracker';
 import { simulateYear, type YearSummary } from './history/simulate-year';
+
+/** The page cache of the build's connection (see the header). */
+const BUILD_CACHE_MIB = 1024;
 
 /** "Now" for the data set: a Tuesday afternoon in Europe, morning in New York, night in Singapore. */
 export const HISTORY_END = Date.UTC(2026, 10, 24, 14, 0, 0) / 1000;
@@ -121,7 +130,7 @@ function main(): void {
       integerOption(0, 1000)
     )
     .option('--coarse-poll <s>', 'seconds between polls before that', integerOption(60, 3600), 1800)
-    .option('--rollup-every <s>', 'seconds between rollUp() runs', integerOption(10, 3600), 60)
+    .option('--rollup-every <s>', 'seconds between rollUp() runs', integerOption(10, 3600), 3600)
     .option('--force', 'replace an existing file', false)
     .parse()
     .opts<Options>();
@@ -137,6 +146,9 @@ function main(): void {
   const fineDays = options.fineDays ?? retention.rawDays;
   const minuteDays = Math.max(options.minuteDays ?? retention.minuteDays, fineDays);
   const db = openDatabase(options.out);
+  // For this connection only (neither is stored in the file): see the header.
+  db.pragma('synchronous = OFF');
+  db.pragma(`cache_size = -${BUILD_CACHE_MIB * 1024}`);
   const tracker = new SessionTracker(new SessionStore(db));
   const began = performance.now();
   const cpu = process.cpuUsage();
