@@ -176,9 +176,10 @@ export function simulateYear(options: YearOptions): YearSummary {
 
   const began = performance.now();
   // A day of polls per transaction (the store's own transactions, and retention's, nest as
-  // savepoints): the same rows as a commit per poll, without writing the pages every user's
-  // writes dirty in the user-ordered indexes at every commit, which cost the generator more than
-  // the writes themselves (a commit per hour: 42 ms a commit, 40 % of a 60-day build of 30-minute polls).
+  // savepoints): the same rows as a commit per poll, without writing back at every commit the
+  // pages each user's writes dirty in the user-ordered indexes, which cost the generator more
+  // than the writes themselves (a commit per hour: 42 ms a commit, 40 % of a 60-day build of
+  // 30-minute polls).
   db.exec('BEGIN');
   let lastRollup = Number.NEGATIVE_INFINITY;
   let retentionHour = Math.floor(start / HOUR);
