@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import { poolsIn } from '../store/pools';
 import { prepared } from '../store/prepared';
 import { capacityTables } from '../store/series-tables';
 import { instantBucketSql, type BucketGrid } from './buckets';
@@ -64,37 +65,18 @@ const finestFirst = [
   ...[...capacityTables.rollups].reverse().map(({ table }) => ({ table, used: 'max_used' })),
 ];
 
-// Walking the (server_id, pool, ts) key one pool at a time costs a lookup per pool instead of a
-// scan of every sample ever stored. The day rollup is kept longest, so raw and day name every pool.
-const nextPoolSql = (table: string) => `
-  SELECT server_id AS serverId, pool FROM ${table}
-  WHERE (server_id, pool) > (@serverId, @pool) ORDER BY server_id, pool LIMIT 1`;
-
 const latestSql = (table: string, used: string) => `
   SELECT v.name AS server, c.pool, c.ts, c.${used} AS used, c.size, ${percentSql(`c.${used}`, 'c.size')} AS percent
   FROM ${table} c JOIN servers v ON v.id = c.server_id
   WHERE c.server_id = @serverId AND c.pool = @pool AND c.ts BETWEEN @from AND @to AND ${serverMatches('c.server_id')}
   ORDER BY c.ts DESC LIMIT 1`;
 
-type PoolKey = { serverId: number; pool: string };
-
-function poolsIn(db: Db, table: string): PoolKey[] {
-  const pools: PoolKey[] = [];
-  for (
-    let pool = prepared(db, nextPoolSql(table)).get({ serverId: -1, pool: '' }) as PoolKey | undefined;
-    pool;
-    pool = prepared(db, nextPoolSql(table)).get(pool) as PoolKey | undefined
-  ) {
-    pools.push(pool);
-  }
-  return pools;
-}
-
 /**
  * Each pool's latest sample in [from, to]: a raw one, or once those are pruned, its latest rollup
  * bucket (the busiest sample of that minute, hour or day, at the bucket's start).
  */
 export function latestPoolSamples(db: Db, from: number, to: number, filter: PoolFilter): PoolSample[] {
+  // The day rollup is kept longest, so raw and day name every pool.
   const pools = new Map(
     [capacityTables.raw, capacityTables.rollups[0].table]
       .flatMap((table) => poolsIn(db, table))

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './database';
 import { keptFrom } from './kept-from';
+import { poolsIn } from './pools';
 import { prepared } from './prepared';
 import { sealRollups, sealedParams, sealedSql } from './sealed';
 import { DAY, HOUR, MINUTE, capacityTables, serverTrafficTables, trafficTables } from './series-tables';
@@ -151,32 +152,6 @@ const capacitySteps = [
   { widthS: HOUR, source: 'capacity_minute', sql: capacityStep('capacity_hour', 'capacity_minute', HOUR, 'max_used') },
   { widthS: DAY, source: 'capacity_hour', sql: capacityStep('capacity_day', 'capacity_hour', DAY, 'max_used') },
 ];
-
-type PoolKey = { serverId: number; pool: string };
-
-/**
- * The pools `table` holds rows of, two seeks per pool along its (server_id, pool, ts) key. Not one
- * `(server_id, pool) > (?, ?)`: SQLite seeks that on server_id alone and walks the pool's rows.
- */
-function poolsIn(db: Db, table: string): PoolKey[] {
-  const samePool = prepared(
-    db,
-    `SELECT server_id AS serverId, pool FROM ${table} WHERE server_id = @serverId AND pool > @pool ORDER BY pool LIMIT 1`
-  );
-  const nextServer = prepared(
-    db,
-    `SELECT server_id AS serverId, pool FROM ${table} WHERE server_id > @serverId ORDER BY server_id, pool LIMIT 1`
-  );
-  const pools: PoolKey[] = [];
-  for (let at: PoolKey = { serverId: Number.MIN_SAFE_INTEGER, pool: '' }; ;) {
-    const next = (samePool.get(at) ?? nextServer.get(at)) as PoolKey | undefined;
-    if (next === undefined) {
-      return pools;
-    }
-    pools.push(next);
-    at = next;
-  }
-}
 
 function rollUpCapacity(db: Db, spans: Span[]): void {
   for (const { widthS, source, sql } of capacitySteps) {
