@@ -71,7 +71,7 @@ function* deleteInBatches(db: Db, table: string, key: string, older: string, fro
   }
 }
 
-/** How long a rollup keeps its rows; week rows live as long as day rows (they only sum them). */
+/** How long a rollup keeps its rows; week and four-week rows live as long as day rows (they only sum them). */
 function keptDays(widthS: number, retention: RetentionConfig): number {
   switch (widthS) {
     case MINUTE:
@@ -83,7 +83,7 @@ function keptDays(widthS: number, retention: RetentionConfig): number {
   }
 }
 
-/** Minute rows go in whole hours, hour and day rows in whole days, week rows in whole weeks. */
+/** Minute rows go in whole hours, hour and day rows in whole days, coarser rows in their own buckets. */
 const cutUnit = (widthS: number): number => (widthS === MINUTE ? HOUR : Math.max(widthS, DAY));
 
 /**

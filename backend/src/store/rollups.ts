@@ -71,7 +71,7 @@ const addSums = ({ key, sealed }: Level, table: string, width: number, rows: str
   ON CONFLICT (ts, ${key}) DO UPDATE
   SET bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out`;
 
-// Minutes in (@from, @to] are recomputed from raw; hour, day and week sums are moved by the change
+// Minutes in (@from, @to] are recomputed from raw; the coarser sums are moved by the change
 // of their minutes (old minute rows out, new ones in), so a poll costs the rows of the minutes it
 // touched, not a rescan of the hour or day.
 const recomputeMinutes = [
