@@ -148,10 +148,10 @@ const capacityStep = (table: string, source: string, width: number, usedColumn: 
   FROM ${source} WHERE server_id = @serverId AND pool = @pool AND ts >= @from AND ts < @to GROUP BY 3`;
 
 const capacitySteps = [
-  { widthS: MINUTE, source: capacityTables.raw, sql: capacityStep('capacity_minute', 'capacity', MINUTE, 'used') },
-  { widthS: HOUR, source: 'capacity_minute', sql: capacityStep('capacity_hour', 'capacity_minute', HOUR, 'max_used') },
-  { widthS: DAY, source: 'capacity_hour', sql: capacityStep('capacity_day', 'capacity_hour', DAY, 'max_used') },
-];
+  { widthS: MINUTE, table: 'capacity_minute', source: capacityTables.raw, used: 'used' },
+  { widthS: HOUR, table: 'capacity_hour', source: 'capacity_minute', used: 'max_used' },
+  { widthS: DAY, table: 'capacity_day', source: 'capacity_hour', used: 'max_used' },
+].map((step) => ({ ...step, sql: capacityStep(step.table, step.source, step.widthS, step.used) }));
 
 function rollUpCapacity(db: Db, spans: Span[]): void {
   for (const { widthS, source, sql } of capacitySteps) {
